@@ -1,0 +1,93 @@
+/**
+ * `pnpm bench`: DynamoSink against a plain DynamoDBClient loop, side by side, on a fake endpoint.
+ *
+ *   pnpm bench [--records N] [--reps N] [--latency ms] [--in-flight N] [--throttle F]
+ *              [--chunk N] [--sink-writes N] [--only mode,mode] [--quick] [--json] [--no-pin]
+ *
+ * See /work/shared/PERFORMANCE.md for the workload and the targets.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values: flags } = parseArgs({
+  // `pnpm bench -- --quick` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    records: { type: 'string' },
+    reps: { type: 'string' },
+    latency: { type: 'string', default: '10' },
+    'in-flight': { type: 'string', default: '16' },
+    throttle: { type: 'string', default: '0.1' },
+    chunk: { type: 'string', default: '1000' },
+    'sink-writes': { type: 'string', default: '4' },
+    only: { type: 'string', default: '' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
+  },
+});
+
+const PINNED_ENV = 'DYNAMO_SINK_BENCH_PINNED';
+
+// Pin the client to CPU 0 and leave the others to the endpoint, as PERFORMANCE.md measured it.
+// Re-exec rather than pin in place, so every thread the process starts is pinned from the start.
+if (!flags['no-pin'] && process.env[PINNED_ENV] === undefined && spawnSync('taskset', ['-c', '0', 'true']).status === 0) {
+  const count = cpus().length;
+  const result = spawnSync('taskset', ['-c', '0', process.execPath, '--expose-gc', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, [PINNED_ENV]: count > 2 ? `1-${count - 1}` : count === 2 ? '1' : '0' },
+  });
+  process.exit(result.status ?? 1);
+}
+
+const { runScenarios, THROTTLED_MAX_RETRIES } = await import('./scenarios.js');
+const { summarize, ratios, formatTable, formatRatios } = await import('./report.js');
+
+const count = (name: string, value: string | undefined, fallback: number, min = 1): number => {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`Expected --${name} to be a whole number >= ${min}, got ${value}`);
+  return n;
+};
+const records = count('records', flags.records, flags.quick ? 5_000 : 100_000);
+const config = {
+  records,
+  reps: count('reps', flags.reps, flags.quick ? 1 : 3),
+  latencyMs: count('latency', flags.latency, 10, 0),
+  inFlight: count('in-flight', flags['in-flight'], 16),
+  throttle: Number(flags.throttle),
+  feed: { chunk: count('chunk', flags.chunk, 1000, 0), writesInFlight: count('sink-writes', flags['sink-writes'], 4) },
+  // Latency-bound runs go at ~9k items/s: a quarter of the records gives the same steady state sooner.
+  latencyBound: { inFlight: 4, records: Math.max(100, Math.floor(records / 4)) },
+  only: flags.only ? flags.only.split(',') : [],
+  endpointCpus: process.env[PINNED_ENV] || undefined,
+};
+
+const pinning = config.endpointCpus ? `client pinned to CPU 0 (taskset), endpoints on CPU ${config.endpointCpus}` : 'not pinned';
+console.log(`dynamo-sink bench: node ${process.version}, ${pinning}`);
+console.log(`${config.records.toLocaleString('en-US')} records, latency ${config.latencyMs} ms, ${config.inFlight} in flight, ` +
+  `${config.reps} reps + 1 warm-up; sink fed ${config.feed.chunk || 'all'} records a write, ${config.feed.writesInFlight} writes in flight; ` +
+  `throttled: ${config.throttle * 100}% unprocessed, sink maxRetries ${THROTTLED_MAX_RETRIES}; latency-bound: ${config.latencyBound.inFlight} in flight, ` +
+  `${config.latencyBound.records.toLocaleString('en-US')} records`);
+
+// Other work on the machine skews items/s far more than CPU-s: show how busy it was.
+const load = () => loadavg()[0]!.toFixed(1);
+const loadBefore = load();
+const { modes, sinkError } = await runScenarios(config, (line) => console.log(line));
+const machineLoad = `load average ${loadBefore} before, ${load()} after, on ${cpus().length} CPUs`;
+console.log(machineLoad);
+if (sinkError) console.log(`\nsink not run: ${sinkError}`);
+const summaries = modes.map(summarize);
+const targets = ratios(summaries);
+console.log(`\n${formatTable(summaries)}\n`);
+if (targets.length) console.log(`${formatRatios(targets)}\n`);
+
+if (flags.json) {
+  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}results.json`;
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError }, null, 2));
+  console.log(`results written to ${file}`);
+}

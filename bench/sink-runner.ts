@@ -1,0 +1,98 @@
+/** Runs DynamoSink over the bench's records, fed in chunks with several writes in flight, or in one write. */
+import type { DynamoDBClient } from './aws-sdk.js';
+import { PARTITION_KEY, SORT_KEY, TABLE, type BenchRecord } from './workload.js';
+
+interface SinkInput {
+  readonly value: BenchRecord;
+  readonly timestamp: number;
+}
+
+/** The slice of DynamoSink's API the bench uses, declared here so the bench loads while the sink is being written. */
+interface BenchSink {
+  write(records: readonly SinkInput[]): Promise<{ written: number; failed: readonly unknown[] }>;
+  open?(): Promise<void>;
+  close(): Promise<void>;
+}
+type SinkConstructor = new (options: {
+  tableName: string;
+  partitionKey: string;
+  sortKey?: string;
+  client: DynamoDBClient;
+  maxInFlight?: number;
+  maxRetries?: number;
+}) => BenchSink;
+
+/** The sink class, or why it could not be loaded. */
+export async function loadDynamoSink(): Promise<SinkConstructor | Error> {
+  try {
+    const core = (await import('../packages/core/src/index.js' as string)) as { DynamoSink?: SinkConstructor };
+    return core.DynamoSink ?? new Error('packages/core/src/index.ts does not export DynamoSink');
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+export interface SinkFeed {
+  /** Records per `write`; 0 = everything in one write. */
+  readonly chunk: number;
+  /** `write` calls awaited at once, so the sink never runs dry between chunks. */
+  readonly writesInFlight: number;
+}
+
+export function sinkInputs(records: readonly BenchRecord[], feed: SinkFeed): SinkInput[][] {
+  const inputs = records.map((value) => ({ value, timestamp: value.timestamp }));
+  if (feed.chunk <= 0) return [inputs];
+  const chunks: SinkInput[][] = [];
+  for (let i = 0; i < inputs.length; i += feed.chunk) chunks.push(inputs.slice(i, i + feed.chunk));
+  return chunks;
+}
+
+export interface SinkRun {
+  /** Writes every chunk and closes the sink; resolves to the records written. */
+  run(): Promise<number>;
+  failed(): number;
+}
+
+/** Builds and opens a sink (outside the timer: DescribeTable is a one-off, not throughput). */
+export async function prepareSink(
+  DynamoSink: SinkConstructor,
+  client: DynamoDBClient,
+  options: { maxInFlight: number; maxRetries?: number },
+  chunks: readonly SinkInput[][],
+  feed: SinkFeed,
+): Promise<SinkRun> {
+  const sink = new DynamoSink({ tableName: TABLE, partitionKey: PARTITION_KEY, sortKey: SORT_KEY, client, ...options });
+  await sink.open?.();
+  let failed = 0;
+  return {
+    failed: () => failed,
+    async run() {
+      let next = 0;
+      let written = 0;
+      const feeder = async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++]!;
+          const result = await writeWithBackpressure(sink, chunk);
+          written += result.written;
+          failed += result.failed.length;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, feed.writesInFlight) }, feeder));
+      await sink.close();
+      return written;
+    },
+  };
+}
+
+/** A saturated sink asks for the same records again later (SinkBackpressureError); do as told. */
+async function writeWithBackpressure(sink: BenchSink, chunk: readonly SinkInput[]) {
+  for (;;) {
+    try {
+      return await sink.write(chunk);
+    } catch (error) {
+      const retryAfterMs = (error as { name?: string; retryAfterMs?: number }).retryAfterMs;
+      if ((error as Error).name !== 'SinkBackpressureError') throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs ?? 1));
+    }
+  }
+}
