@@ -41,7 +41,7 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
   const by = new Map(summaries.map((s) => [s.name, s]));
   const out: Ratio[] = [];
   const baseline = by.get(MODE.baseline);
-  for (const name of [MODE.sinkChunked, MODE.sinkOneWrite]) {
+  for (const name of [MODE.sinkChunked, MODE.sinkOneWrite, MODE.sinkPlainClient]) {
     const sink = by.get(name);
     if (!baseline || !sink) continue;
     out.push(atLeast(`${name} ÷ ${MODE.baseline}, items/s`, sink.itemsPerSec / baseline.itemsPerSec, 0.9));

@@ -47,6 +47,7 @@ export const MODE = {
   baseline: 'baseline',
   sinkChunked: 'sink',
   sinkOneWrite: 'sink-1-write',
+  sinkPlainClient: 'sink-plain-client',
   sinkThrottled: 'sink-throttled',
   rawLatencyBound: 'raw-http',
   sinkLatencyBound: 'sink-latency',
@@ -88,18 +89,22 @@ export async function runScenarios(
       },
     ];
     if (!(DynamoSink instanceof Error)) {
-      const sinkMode = (name: string, at: Endpoint, input: typeof main, inFlight: number, feed: SinkFeed, maxRetries?: number): Mode => ({
+      // The sink builds its own client from `clientConfig` (as users do), except in sink-plain-client,
+      // which hands it the baseline's untuned client to show what the sink itself costs.
+      const sinkMode = (name: string, at: Endpoint, input: typeof main, inFlight: number, feed: SinkFeed, maxRetries?: number, plainClient = false): Mode => ({
         name, endpoint: at, records: input.length, inFlight,
         async prepare() {
-          const client = makeClient(at.url, sockets);
+          const client = plainClient ? makeClient(at.url, sockets) : undefined;
+          const target = client ? { client } : { clientConfig: { endpoint: at.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } };
           const options = maxRetries === undefined ? { maxInFlight: inFlight } : { maxInFlight: inFlight, maxRetries };
-          const sink = await prepareSink(DynamoSink, client, options, sinkInputs(input, feed), feed);
-          return { run: () => sink.run(), failed: () => sink.failed(), dispose: () => client.destroy() };
+          const sink = await prepareSink(DynamoSink, target, options, sinkInputs(input, feed), feed);
+          return { run: () => sink.run(), failed: () => sink.failed(), dispose: () => client?.destroy() };
         },
       });
       modes.push(
         sinkMode(MODE.sinkChunked, endpoint, main, config.inFlight, config.feed),
         sinkMode(MODE.sinkOneWrite, endpoint, main, config.inFlight, { chunk: 0, writesInFlight: 1 }),
+        sinkMode(MODE.sinkPlainClient, endpoint, main, config.inFlight, config.feed, undefined, true),
         sinkMode(MODE.sinkThrottled, throttled, main, config.inFlight, config.feed, THROTTLED_MAX_RETRIES),
         sinkMode(MODE.sinkLatencyBound, endpoint, small, config.latencyBound.inFlight, config.feed),
       );

@@ -13,14 +13,15 @@ interface BenchSink {
   open?(): Promise<void>;
   close(): Promise<void>;
 }
+/** Either a client to use as it is, or the config of a client the sink builds and tunes itself. */
+export type SinkClient = { client: DynamoDBClient } | { clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } };
 type SinkConstructor = new (options: {
   tableName: string;
   partitionKey: string;
   sortKey?: string;
-  client: DynamoDBClient;
   maxInFlight?: number;
   maxRetries?: number;
-}) => BenchSink;
+} & SinkClient) => BenchSink;
 
 /** The sink class, or why it could not be loaded. */
 export async function loadDynamoSink(): Promise<SinkConstructor | Error> {
@@ -56,12 +57,12 @@ export interface SinkRun {
 /** Builds and opens a sink (outside the timer: DescribeTable is a one-off, not throughput). */
 export async function prepareSink(
   DynamoSink: SinkConstructor,
-  client: DynamoDBClient,
+  target: SinkClient,
   options: { maxInFlight: number; maxRetries?: number },
   chunks: readonly SinkInput[][],
   feed: SinkFeed,
 ): Promise<SinkRun> {
-  const sink = new DynamoSink({ tableName: TABLE, partitionKey: PARTITION_KEY, sortKey: SORT_KEY, client, ...options });
+  const sink = new DynamoSink({ tableName: TABLE, partitionKey: PARTITION_KEY, sortKey: SORT_KEY, ...target, ...options });
   await sink.open?.();
   let failed = 0;
   return {

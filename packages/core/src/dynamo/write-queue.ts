@@ -28,34 +28,40 @@ export interface Entry<T> {
  * records collapse; so the newest record always lands last and no request carries one key twice.
  * Across keys, first come first served. Pure bookkeeping: no I/O, no timers.
  */
+/** What is going on with one key: the entry holding its lock, and the entry waiting for it. */
+interface KeyState<T> {
+  /** Sent and not yet settled. It holds the key's lock, also while it waits for a retry. */
+  locked: Entry<T> | undefined;
+  /** Not yet sent: what newer records collapse into. */
+  waiting: Entry<T> | undefined;
+  /** `waiting` came up while the key was locked, and was set aside until the lock holder settles. */
+  blocked: boolean;
+}
+
 export class WriteQueue<T> {
   private ready: Entry<T>[] = [];
   private readyHead = 0;
-  /** Entries that came up while their key was locked; released when the lock holder settles. */
-  private readonly blocked = new Map<string, Entry<T>>();
-  /** Not yet sent, by key: what a newer record collapses into. */
-  private readonly waiting = new Map<string, Entry<T>>();
-  /** Sent and not yet settled, by key. They hold the key's lock, also while they wait for a retry. */
-  private readonly locked = new Map<string, Entry<T>>();
+  /** One map lookup per step: this is on the path of every record. */
+  private readonly keys = new Map<string, KeyState<T>>();
   private readonly retrying: Entry<T>[] = [];
+  private unsettled = 0;
 
   /** Entries not settled: waiting, in flight or retrying. */
   get size(): number {
-    return this.waiting.size + this.locked.size;
+    return this.unsettled;
   }
 
   /** Queues a record's item; collapses it into a waiting entry of the same key (which it supersedes). */
   add(owner: Owner<T>): void {
     const key = owner.prepared.keyId;
-    const waiting = this.waiting.get(key);
+    const state = this.keys.get(key);
+    const waiting = state?.waiting;
     if (waiting) {
       waiting.superseded.push(waiting.owner);
       waiting.owner = owner;
       return;
     }
-    const entry: Entry<T> = { owner, superseded: [], attempts: 0, notBefore: 0 };
-    this.waiting.set(key, entry);
-    this.ready.push(entry);
+    this.enqueue(key, state, { owner, superseded: [], attempts: 0, notBefore: 0 });
   }
 
   /**
@@ -66,14 +72,19 @@ export class WriteQueue<T> {
     const newest = owners.at(-1);
     if (!newest) return;
     const key = newest.prepared.keyId;
-    const waiting = this.waiting.get(key);
-    if (waiting) {
-      waiting.superseded.unshift(...owners);
+    const state = this.keys.get(key);
+    if (state?.waiting) {
+      state.waiting.superseded.unshift(...owners);
       return;
     }
-    const entry: Entry<T> = { owner: newest, superseded: owners.slice(0, -1), attempts: 0, notBefore: 0 };
-    this.waiting.set(key, entry);
+    this.enqueue(key, state, { owner: newest, superseded: owners.slice(0, -1), attempts: 0, notBefore: 0 });
+  }
+
+  private enqueue(key: string, state: KeyState<T> | undefined, entry: Entry<T>): void {
+    if (state) state.waiting = entry;
+    else this.keys.set(key, { locked: undefined, waiting: entry, blocked: false });
     this.ready.push(entry);
+    this.unsettled++;
   }
 
   /** Puts a sent entry back to be retried at `notBefore`; it keeps its key's lock meanwhile. */
@@ -85,12 +96,14 @@ export class WriteQueue<T> {
   /** The entry is done (written or failed for good): releases its key to the next record. */
   settle(entry: Entry<T>): void {
     const key = entry.owner.prepared.keyId;
-    if (this.locked.get(key) !== entry) return;
-    this.locked.delete(key);
-    const next = this.blocked.get(key);
-    if (next) {
-      this.blocked.delete(key);
-      this.ready.push(next);
+    const state = this.keys.get(key);
+    if (state?.locked !== entry) return;
+    this.unsettled--;
+    state.locked = undefined;
+    if (!state.waiting) this.keys.delete(key);
+    else if (state.blocked) {
+      state.blocked = false;
+      this.ready.push(state.waiting);
     }
   }
 
@@ -116,16 +129,16 @@ export class WriteQueue<T> {
 
     while (batch.length < MAX_BATCH_ITEMS && this.readyHead < this.ready.length) {
       const entry = this.ready[this.readyHead]!;
-      const key = entry.owner.prepared.keyId;
-      if (this.locked.has(key)) {
+      const state = this.keys.get(entry.owner.prepared.keyId)!;
+      if (state.locked) {
         this.readyHead++;
-        this.blocked.set(key, entry);
+        state.blocked = true;
         continue;
       }
       if (!fits(entry)) break;
       this.readyHead++;
-      this.waiting.delete(key);
-      this.locked.set(key, entry);
+      state.waiting = undefined;
+      state.locked = entry;
       batch.push(entry);
     }
     this.compact();
