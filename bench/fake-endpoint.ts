@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../packages/core/src/testing/seeded-random.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,18 +29,6 @@ const throttle = Number(opts.throttle);
 const hashKey = opts['hash-key'];
 const rangeKey = opts['range-key'];
 const trackKeys = opts['track-keys'];
-
-/** mulberry32: small, seeded, good enough to pick which items to throttle. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let random = seededRandom(Number(opts.seed));
 let stats = freshStats();

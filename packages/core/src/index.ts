@@ -10,6 +10,7 @@ export {
   isSinkBackpressureError,
 } from './errors.js';
 export { MemorySink, type MemorySinkOptions } from './memory-sink.js';
+export { CommitTracker } from './commit-tracker.js';
 export { DynamoSink } from './dynamo/dynamo-sink.js';
 export type { DynamoSinkOptions, DynamoClientLike, RetryOptions, CreateTableOptions } from './dynamo/options.js';
 export type { SinkEvents, BatchWrittenEvent, RetryEvent, ThrottleEvent } from './dynamo/events.js';

@@ -22,20 +22,9 @@ import {
   utf8ByteLength,
 } from '../src/dynamo/item-size.js';
 import { marshalItem } from '../src/dynamo/marshal.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 const require = createRequire(import.meta.url);
-
-/** Seeded PRNG (mulberry32): the same values on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('numberSize', () => {
   // Expected sizes were measured on DynamoDB Local 3.3.0 and dynalite 4.0.0 (the size of `{a: {N}}` minus 1 for the name).
@@ -211,7 +200,7 @@ describe('itemSize', () => {
   it('equals dynalite’s own computation, except that dynalite counts UTF-16 code units', () => {
     // dynalite's itemSize (db/index.js) is the rule it checks PutItem against; it takes binary as base64.
     const dynaliteItemSize = require('dynalite/db/index.js').itemSize as (item: unknown) => number;
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const text = () => {
       let out = '';
@@ -332,7 +321,7 @@ if (localEndpoint) {
 const TABLE = 'item-size-boundary';
 
 /** Builders of plain values whose marshalled item, with the key `pk`, measures exactly `target` bytes. */
-const random = prng(42);
+const random = seededRandom(42);
 /** `count` random digits, the first and last not zero (so that all of them are significant). */
 const digits = (count: number) => {
   const nonZero = () => String(1 + Math.floor(random() * 9));

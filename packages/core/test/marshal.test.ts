@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordError } from '../src/errors.js';
 import { itemSize, joinFieldPath } from '../src/dynamo/item-size.js';
 import { isExactNumber, marshalItem, marshalValue } from '../src/dynamo/marshal.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 /** Stands for lossless-json's LosslessNumber, which marshalItem recognizes by duck typing. */
 class LosslessNumber {
@@ -17,18 +18,6 @@ class LosslessNumber {
 
 class Point {
   constructor(readonly x = 1) {}
-}
-
-/** Seeded PRNG (mulberry32): the same values on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const utilMarshall = (value: unknown) => marshall(value as Record<string, unknown>, { removeUndefinedValues: true });
@@ -355,7 +344,7 @@ describe('isExactNumber', () => {
 
 /** Values both util-dynamodb and we accept: the outputs must be identical, byte for byte. */
 describe('marshalItem against util-dynamodb marshall', () => {
-  const random = prng(1667844200);
+  const random = seededRandom(1667844200);
   const chance = (p: number) => random() < p;
   const int = (below: number) => Math.floor(random() * below);
   const pick = <T>(values: readonly T[]): T => values[int(values.length)]!;

@@ -3,6 +3,7 @@ import strftimePackage from 'strftime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileStrftime } from '../src/dynamo/strftime.js';
 import type { Instant } from '../src/dynamo/timestamp.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 // The whole file runs on a host with daylight saving time: host-dependent formatting must show up as failures.
 const HOST_TZ = 'America/New_York';
@@ -208,17 +209,6 @@ function microsOfDate(year: number, month: number, day: number): bigint {
   return BigInt(new Date(0).setUTCFullYear(year, month - 1, day)) * 1000n;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Seconds where a zone's UTC offset changes in a year, found with Intl (only to choose instants; Python judges them). */
 function offsetChanges(zone: string, year: number): bigint[] {
   const formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
@@ -274,7 +264,7 @@ function differentialInstants(): bigint[] {
     }
   }
   // Random instants over Python's whole range and, more densely, over 1900..2100.
-  const next = random(20221107);
+  const next = seededRandom(20221107);
   const wholeRange = [microsOfDate(1, 1, 2), microsOfDate(9999, 12, 30)] as const;
   const modern = [microsOfDate(1900, 1, 1), microsOfDate(2100, 1, 1)] as const;
   for (const [from, to, count] of [[...wholeRange, 600], [...modern, 900]] as const) {

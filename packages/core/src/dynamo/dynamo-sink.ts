@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { SinkError, WriteError } from '../errors.js';
+import { ConfigError, SinkError, WriteError } from '../errors.js';
 import type { Sink, SinkRecord, WriteResult } from '../sink.js';
 import { BatchWriter, type Outcome } from './batch-writer.js';
 import { ItemBuilder, PrepareError } from './item-builder.js';
@@ -34,6 +34,9 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
   private builder: ItemBuilder | undefined;
   private readonly writer: BatchWriter<Ticket<V>>;
   private closing: Promise<void> | undefined;
+  /** write() calls waiting for open(), and how close() hears that the last of them has queued its records. */
+  private arriving = 0;
+  private arrived: (() => void) | undefined;
 
   constructor(options: DynamoSinkOptions) {
     this.options = resolveOptions(options);
@@ -41,7 +44,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     this.partition = parseKeySpec(partitionKey, 'partitionKey', timeZone);
     this.sort = sortKey === undefined ? undefined : parseKeySpec(sortKey, 'sortKey', timeZone);
     if (this.sort && this.sort.attribute === this.partition.attribute) {
-      throw new SinkError(`\`partitionKey\` and \`sortKey\` both name the attribute "${this.sort.attribute}"; they must differ`);
+      throw new ConfigError(`\`partitionKey\` and \`sortKey\` both name the attribute "${this.sort.attribute}"; they must differ`);
     }
     this.ownsClient = !options.client;
     this.client = options.client ?? createClient(options, this.options.maxInFlight);
@@ -74,11 +77,30 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
   async write(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
     if (!Array.isArray(records)) throw new TypeError('Expected `records` to be an array of { value, timestamp? }');
     if (this.closing) throw new SinkError('DynamoSink is closed');
+    if (this.builder) return this.enqueue(records);
+    // Until its records are queued, close() must wait for this call: the queue alone does not know of it.
+    this.arriving++;
     try {
-      await this.open();
-    } catch (error) {
-      throw new WriteError<V>(`No record was written: ${(error as Error).message}`, { unwritten: records, written: 0, failed: [], cause: error });
+      await this.open().catch((error: unknown) => {
+        throw new WriteError<V>(`No record was written: ${(error as Error).message}`, { unwritten: records, written: 0, failed: [], cause: error });
+      });
+      return this.enqueue(records);
+    } finally {
+      if (--this.arriving === 0) this.arrived?.();
     }
+  }
+
+  /** Waits for writes in flight, then releases the client if the sink created it. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.arriving > 0) await new Promise<void>((resolve) => (this.arrived = resolve));
+      await this.writer.idle();
+      if (this.ownsClient) (this.client as DynamoDBClient).destroy();
+    })();
+    return this.closing;
+  }
+
+  private enqueue(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
     const call = new WriteCall<V>(records);
     const builder = this.builder!;
     for (let index = 0; index < records.length; index++) {
@@ -94,14 +116,6 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     }
     this.writer.pump();
     return call.promise;
-  }
-
-  /** Waits for writes in flight, then releases the client if the sink created it. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.writer.idle().then(() => {
-      if (this.ownsClient) (this.client as DynamoDBClient).destroy();
-    });
-    return this.closing;
   }
 
   private async prepare(): Promise<void> {

@@ -125,7 +125,22 @@ function keyIdOf(partition: AttributeValue, sort: AttributeValue | undefined): s
 
 function keyPart(value: AttributeValue): string {
   if (value.S !== undefined) return `S${value.S}`;
-  if (value.N !== undefined) return `N${value.N}`;
+  if (value.N !== undefined) return `N${canonicalNumber(value.N)}`;
   if (value.B !== undefined) return `B${Buffer.from(value.B).toString('base64')}`;
   return `?${JSON.stringify(value)}`;
+}
+
+/**
+ * DynamoDB compares numbers by value: `7`, `7.0` and `0.7e1` are one key. Written as digits without leading or
+ * trailing zeros and a power of ten, equal numbers give equal strings.
+ */
+function canonicalNumber(text: string): string {
+  const parts = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!parts) return text;
+  const [, sign, whole = '', fraction = '', exponent = '0'] = parts;
+  const digits = (whole + fraction).replace(/^0+/, '');
+  const significant = digits.replace(/0+$/, '');
+  if (significant === '') return '0';
+  const power = Number(exponent) - fraction.length + (digits.length - significant.length);
+  return `${sign === '-' ? '-' : ''}${significant}e${power}`;
 }

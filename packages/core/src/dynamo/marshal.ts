@@ -64,11 +64,16 @@ export function marshalValue(value: unknown, path: string): AttributeValue {
  * of the package: constructor named NumberValue with a string `value`), lossless-json's LosslessNumber (duck-typed:
  * `isLosslessNumber === true` and a string `value`).
  */
-export function isExactNumber(value: unknown): value is { toString(): string } {
+export function isExactNumber(value: unknown): value is { readonly value: string } {
   if (typeof value !== 'object' || value === null) return false;
   if (value instanceof NumberValueImpl) return true;
   const candidate = value as { isLosslessNumber?: unknown; value?: unknown };
   return typeof candidate.value === 'string' && (candidate.isLosslessNumber === true || value.constructor?.name === 'NumberValue');
+}
+
+/** The digits of a bigint, or of a number-like object's `value` (its toString may be Object's). */
+function exactDigits(element: unknown): string {
+  return isExactNumber(element) ? element.value : String(element);
 }
 
 /**
@@ -116,6 +121,8 @@ class Marshaller {
           return { NULL: true };
         }
         if (Array.isArray(value)) return { L: this.list(value) };
+        // Before the plain-object test: a lossless number may be a plain object too.
+        if (isExactNumber(value)) return { N: this.exactNumber(value.value) };
         if (isPlainObject(value)) {
           this.enter(value);
           this.size += 3;
@@ -207,8 +214,6 @@ class Marshaller {
       this.size += iso.length; // ASCII
       return { S: iso };
     }
-    // Passed as unknown: every object has a toString, so the guard would narrow `value` to never below.
-    if (isExactNumber(value as unknown)) return { N: this.exactNumber(value.toString()) };
     // Boxed primitives: util-dynamodb marshals them as their primitive, and so do we.
     if (value instanceof String || value instanceof Number || value instanceof Boolean) return this.value((value as { valueOf(): unknown }).valueOf());
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
@@ -244,7 +249,7 @@ class Marshaller {
         this.size += (element as Uint8Array).byteLength;
         elements.push(element as Uint8Array);
       } else {
-        elements.push(typeof element === 'number' ? this.jsNumber(element) : this.exactNumber(String(element)));
+        elements.push(typeof element === 'number' ? this.jsNumber(element) : this.exactNumber(exactDigits(element)));
       }
     }
     path.pop();

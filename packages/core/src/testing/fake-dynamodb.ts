@@ -54,6 +54,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
 import { itemSize, MAX_ITEM_BYTES } from '../dynamo/item-size.js';
+import { seededRandom } from './seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -213,9 +214,9 @@ export class FakeDynamoDB {
     };
     checkSettings(this.options);
     // Separate streams, so that e.g. adding jitter does not change which calls get throttled.
-    this.#faultDraws = mulberry32(this.options.seed);
-    this.#latencyDraws = mulberry32(this.options.seed ^ 0x9e3779b9);
-    this.#idDraws = mulberry32(this.options.seed ^ 0x85ebca6b);
+    this.#faultDraws = seededRandom(this.options.seed);
+    this.#latencyDraws = seededRandom(this.options.seed ^ 0x9e3779b9);
+    this.#idDraws = seededRandom(this.options.seed ^ 0x85ebca6b);
     this.#counters = new Counters();
     this.stats = this.#counters;
   }
@@ -1227,18 +1228,6 @@ class Counters implements FakeDynamoDBStats {
 }
 
 // --- randomness -----------------------------------------------------------------------------------------------------
-
-/** A small seeded PRNG (mulberry32): uniform floats in [0, 1), the same sequence for the same seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function uuidFrom(draws: () => number): string {
   let hex = '';

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../src/testing/seeded-random.js';
+
 /** The throttling errors DynamoDB answers with HTTP 400. */
 export type ThrottleErrorName = 'ProvisionedThroughputExceededException' | 'ThrottlingException' | 'RequestLimitExceeded';
 
@@ -52,7 +54,7 @@ export function faultSequence(plan: FaultPlan): () => Fault {
   if (plan.random.some(({ rate }) => !(rate >= 0)) || total > 1 + 1e-9) {
     throw new RangeError(`Fault rates must be >= 0 and sum to at most 1 (got ${total})`);
   }
-  const random = mulberry32(plan.seed ?? 1);
+  const random = seededRandom(plan.seed ?? 1);
   return () => {
     let draw = random();
     for (const { rate, fault } of plan.random) {
@@ -60,17 +62,5 @@ export function faultSequence(plan: FaultPlan): () => Fault {
       draw -= rate;
     }
     return PASS;
-  };
-}
-
-/** A small seeded PRNG (mulberry32): uniform floats in [0, 1), repeatable per seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
