@@ -69,6 +69,10 @@ export interface DynamoSinkOptions {
   readonly events?: SinkEvents;
 }
 
+/** `CreateTableOptions` with defaults filled in; the two without a default stay optional. */
+export type ResolvedCreateTable = Required<Omit<CreateTableOptions, 'ttlAttribute' | 'provisionedThroughput'>> &
+  Pick<CreateTableOptions, 'ttlAttribute' | 'provisionedThroughput'>;
+
 /** Options with every default filled in, validated. */
 export interface ResolvedOptions {
   readonly tableName: string;
@@ -80,8 +84,8 @@ export interface ResolvedOptions {
   readonly maxInFlight: number;
   readonly maxRetries: number;
   readonly retry: Required<RetryOptions>;
-  readonly createTable: Required<Omit<CreateTableOptions, 'ttlAttribute' | 'provisionedThroughput'>> &
-    Pick<CreateTableOptions, 'ttlAttribute' | 'provisionedThroughput'> | undefined;
+  /** Present when the sink may create the table. */
+  readonly createTable: ResolvedCreateTable | undefined;
   readonly returnConsumedCapacity: ReturnConsumedCapacity;
   readonly events: SinkEvents;
 }
@@ -162,7 +166,7 @@ export function resolveOptions(options: DynamoSinkOptions): ResolvedOptions {
   };
 }
 
-function resolveCreateTable(option: DynamoSinkOptions['createTable']): ResolvedOptions['createTable'] {
+function resolveCreateTable(option: DynamoSinkOptions['createTable']): ResolvedCreateTable | undefined {
   if (!option) return undefined;
   const given: CreateTableOptions = option === true ? {} : option;
   const billingMode = given.billingMode ?? DEFAULTS.createTable.billingMode;

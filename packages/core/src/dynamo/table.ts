@@ -8,7 +8,7 @@ import {
 import pRetry, { AbortError } from 'p-retry';
 import { ConfigError, SinkError } from '../errors.js';
 import type { KeySpec, KeyType } from './key-spec.js';
-import type { DynamoClientLike, ResolvedOptions } from './options.js';
+import { DEFAULTS, type DynamoClientLike, type ResolvedOptions } from './options.js';
 
 export interface KeyTypes {
   readonly partitionType: KeyType;
@@ -45,7 +45,7 @@ export async function prepareTable(
     await create(client, options, partition, sort, true);
     table = await waitUntilActive(client, tableName, options.createTable.activeTimeoutMs);
   } else if (table.TableStatus !== 'ACTIVE' && table.TableStatus !== 'UPDATING') {
-    table = await waitUntilActive(client, tableName, options.createTable?.activeTimeoutMs ?? 120_000);
+    table = await waitUntilActive(client, tableName, options.createTable?.activeTimeoutMs ?? DEFAULTS.createTable.activeTimeoutMs);
   }
   return keyTypes(table, partition, sort);
 }
