@@ -41,11 +41,14 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
   const by = new Map(summaries.map((s) => [s.name, s]));
   const out: Ratio[] = [];
   const baseline = by.get(MODE.baseline);
+  // The targets are the sink's as users run it: fed in chunks, own client. The other two modes are for comparison:
+  // one huge write prepares every item before the pipeline fills; a plain client shows the sink's cost alone.
   for (const name of [MODE.sinkChunked, MODE.sinkOneWrite, MODE.sinkPlainClient]) {
     const sink = by.get(name);
     if (!baseline || !sink) continue;
-    out.push(atLeast(`${name} ÷ ${MODE.baseline}, items/s`, sink.itemsPerSec / baseline.itemsPerSec, 0.9));
-    out.push(atMost(`${name} − ${MODE.baseline}, CPU-s per 100k`, sink.cpuPer100k - baseline.cpuPer100k, 1.0));
+    const targeted = name === MODE.sinkChunked;
+    out.push((targeted ? atLeast : info)(`${name} ÷ ${MODE.baseline}, items/s`, sink.itemsPerSec / baseline.itemsPerSec, 0.9));
+    out.push((targeted ? atMost : info)(`${name} − ${MODE.baseline}, CPU-s per 100k`, sink.cpuPer100k - baseline.cpuPer100k, 1.0));
   }
   const sink = by.get(MODE.sinkChunked);
   const throttled = by.get(MODE.sinkThrottled);
@@ -66,6 +69,7 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
 
 const atLeast = (label: string, value: number, min: number): Ratio => ({ label, value, target: `≥ ${min.toFixed(2)}`, met: value >= min });
 const atMost = (label: string, value: number, max: number): Ratio => ({ label, value, target: `≤ ${max.toFixed(2)}`, met: value <= max });
+const info = (label: string, value: number): Ratio => ({ label, value, target: '', met: true });
 
 export function formatTable(summaries: readonly ModeSummary[]): string {
   const header = ['mode', 'records', 'in flight', 'items/s', 'CPU-s/100k', 'peak RSS MB', 'server peak', 'items/req', 'checks'];
@@ -88,7 +92,7 @@ export function formatRatios(list: readonly Ratio[]): string {
     r.label,
     typeof r.value === 'boolean' ? (r.value ? 'yes' : 'no') : Number.isInteger(r.value) ? String(r.value) : signed(r),
     r.target,
-    r.met ? 'met' : 'MISSED',
+    r.target === '' ? '(for comparison)' : r.met ? 'met' : 'MISSED',
   ]);
   return align(rows, [false, true, false, false]);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WriteQueue, type Owner } from '../src/dynamo/write-queue.js';
 
-const owner = (key: string, ticket: string, size = 100): Owner<string> => ({ prepared: { item: {}, size, keyId: key }, ticket });
-const tickets = (batch: { owner: Owner<string>; superseded: Owner<string>[] }[]) =>
-  batch.map((entry) => [...entry.superseded.map((o) => o.ticket), entry.owner.ticket].join('+'));
+const owner = (key: string, ticket: string, size = 100): Owner<string> => ({ prepared: { item: {}, size, keyId: key }, ticket, index: 0 });
+const tickets = (batch: { owner: Owner<string>; superseded: Owner<string>[] | undefined }[]) =>
+  batch.map((entry) => [...(entry.superseded ?? []).map((o) => o.ticket), entry.owner.ticket].join('+'));
 
 describe('WriteQueue', () => {
   it('packs at most 25 items per request, first come first served', () => {
@@ -59,7 +59,7 @@ describe('WriteQueue', () => {
     const [sent] = queue.take(0);
     queue.add(owner('a', 'a3'));
     queue.settle(sent!);
-    queue.addOlder(sent!.superseded);
+    queue.addOlder(sent!.superseded ?? []);
     expect(tickets(queue.take(0))).toEqual(['a1+a3']);
   });
 

@@ -26,7 +26,7 @@ export interface BatchWriterOptions<T> {
   /** The keyId of an item as DynamoDB hands it back in UnprocessedItems. */
   readonly keyIdOfItem: (item: Record<string, any>) => string;
   /** Called once per record with how its write ended. */
-  readonly onOutcome: (ticket: T, outcome: Outcome) => void;
+  readonly onOutcome: (ticket: T, index: number, outcome: Outcome) => void;
 }
 
 const WRITTEN: Outcome = { kind: 'written' };
@@ -125,7 +125,7 @@ export class BatchWriter<T> {
     });
   }
 
-  private sendWithRetry(batch: Entry<T>[]): Promise<BatchWriteItemCommandOutput> {
+  private async sendWithRetry(batch: Entry<T>[]): Promise<BatchWriteItemCommandOutput> {
     const { client, tableName, maxRetries, retry, events } = this.options;
     const command = new BatchWriteItemCommand({
       RequestItems: { [tableName]: batch.map((entry) => ({ PutRequest: { Item: entry.owner.prepared.item } })) },
@@ -133,22 +133,33 @@ export class BatchWriter<T> {
     });
     let mostTried = 0;
     for (const entry of batch) mostTried = Math.max(mostTried, entry.attempts);
+    const budget = maxRetries - mostTried;
+    const onFailedAttempt = async ({ error, retriesLeft }: { error: Error; retriesLeft: number }): Promise<void> => {
+      if (classifyError(error) !== 'retry') return;
+      mostTried++;
+      for (const entry of batch) entry.attempts++;
+      if (isThrottling(error)) events.throttled?.({ items: batch.length, reason: error.name });
+      if (retriesLeft === 0) return;
+      const delayMs = backoffDelay(mostTried, retry);
+      events.retry?.({ items: batch.length, attempt: mostTried, delayMs, reason: error.name, error });
+      await sleep(delayMs);
+    };
+
+    // Most requests succeed at once: only a failed one pays for p-retry's bookkeeping.
+    try {
+      return await client.send(command);
+    } catch (error) {
+      if (classifyError(error) !== 'retry') throw error;
+      await onFailedAttempt({ error: error as Error, retriesLeft: budget });
+      if (budget === 0) throw error;
+    }
     return pRetry(() => client.send(command), {
-      retries: maxRetries - mostTried,
+      retries: budget - 1,
       // p-retry's own delay is off: it draws from [1x, 2x], and we want full jitter, slept in onFailedAttempt.
       minTimeout: 0,
       maxTimeout: 0,
       shouldRetry: ({ error }) => classifyError(error) === 'retry',
-      onFailedAttempt: async ({ error, retriesLeft }) => {
-        if (classifyError(error) !== 'retry') return;
-        mostTried++;
-        for (const entry of batch) entry.attempts++;
-        if (isThrottling(error)) events.throttled?.({ items: batch.length, reason: error.name });
-        if (retriesLeft === 0) return;
-        const delayMs = backoffDelay(mostTried, retry);
-        events.retry?.({ items: batch.length, attempt: mostTried, delayMs, reason: error.name, error });
-        await sleep(delayMs);
-      },
+      onFailedAttempt,
     });
   }
 
@@ -187,14 +198,15 @@ export class BatchWriter<T> {
   private finish(entry: Entry<T>, outcome: Outcome): void {
     this.queue.settle(entry);
     const { onOutcome } = this.options;
+    const { owner, superseded } = entry;
     if (outcome.kind === 'rejected') {
-      onOutcome(entry.owner.ticket, outcome);
+      onOutcome(owner.ticket, owner.index, outcome);
       // The older records this one superseded were never written: they get their own turn.
-      this.queue.addOlder(entry.superseded);
+      if (superseded) this.queue.addOlder(superseded);
       return;
     }
-    for (const owner of entry.superseded) onOutcome(owner.ticket, outcome);
-    onOutcome(entry.owner.ticket, outcome);
+    if (superseded) for (const older of superseded) onOutcome(older.ticket, older.index, outcome);
+    onOutcome(owner.ticket, owner.index, outcome);
   }
 }
 

@@ -10,10 +10,8 @@ import { resolveOptions, type DynamoClientLike, type DynamoSinkOptions, type Res
 import { prepareTable } from './table.js';
 import { WriteCall } from './write-call.js';
 
-interface Ticket<V> {
-  readonly call: WriteCall<V>;
-  readonly index: number;
-}
+/** Records prepared between two looks at whether a request slot is free. */
+const PUMP_EVERY = 256;
 
 /**
  * Writes records into a DynamoDB table: derives key attributes from key specs, marshals every field,
@@ -32,7 +30,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
   private readonly sort: KeySpec | undefined;
   private opening: Promise<void> | undefined;
   private builder: ItemBuilder | undefined;
-  private readonly writer: BatchWriter<Ticket<V>>;
+  private readonly writer: BatchWriter<WriteCall<V>>;
   private closing: Promise<void> | undefined;
   /** write() calls waiting for open(), and how close() hears that the last of them has queued its records. */
   private arriving = 0;
@@ -48,7 +46,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     }
     this.ownsClient = !options.client;
     this.client = options.client ?? createClient(options, this.options.maxInFlight);
-    this.writer = new BatchWriter<Ticket<V>>({
+    this.writer = new BatchWriter<WriteCall<V>>({
       client: this.client,
       tableName: this.options.tableName,
       maxInFlight: this.options.maxInFlight,
@@ -57,7 +55,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
       returnConsumedCapacity: this.options.returnConsumedCapacity,
       events: this.options.events,
       keyIdOfItem: (item) => this.builder!.keyIdOfItem(item),
-      onOutcome: (ticket, outcome) => this.settle(ticket, outcome),
+      onOutcome: (call, index, outcome) => this.settle(call, index, outcome),
     });
   }
 
@@ -112,7 +110,9 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
         this.options.events.failed?.(failure); // not inside `?.()`: its arguments are skipped when there is no hook
         continue;
       }
-      this.writer.add({ prepared, ticket: { call, index } });
+      this.writer.add({ prepared, ticket: call, index });
+      // In a large write, let the first requests leave while the rest is still being prepared.
+      if (index % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
     }
     this.writer.pump();
     return call.promise;
@@ -127,7 +127,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     );
   }
 
-  private settle({ call, index }: Ticket<V>, outcome: Outcome): void {
+  private settle(call: WriteCall<V>, index: number, outcome: Outcome): void {
     switch (outcome.kind) {
       case 'written':
         call.markWritten();

@@ -35,11 +35,16 @@ export interface TableKeys {
 
 /** Builds items from records: every field of the value marshalled, plus the derived key attributes. */
 export class ItemBuilder {
+  /** Whether a key is a formatted timestamp, so each record's time must be read. */
+  private readonly needsTime: boolean;
+
   constructor(
     private readonly keys: TableKeys,
     private readonly timestampField: string,
     private readonly timestampUnit: TimestampUnit | undefined,
-  ) {}
+  ) {
+    this.needsTime = keys.partition.kind === 'time' || keys.sort?.kind === 'time';
+  }
 
   /** Throws `PrepareError` with the reason and the field at fault. */
   build(record: SinkRecord): PreparedItem {
@@ -58,14 +63,13 @@ export class ItemBuilder {
     const item = marshalled.item;
     let size = marshalled.size;
 
-    let instant: Instant | undefined;
-    const timeOf = (): Instant => (instant ??= this.instantOf(record, fields));
     const { partition, sort } = this.keys;
     let partitionValue: AttributeValue;
     let sortValue: AttributeValue | undefined;
     try {
-      partitionValue = keyAttribute(partition, this.keys.partitionType, fields, timeOf);
-      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', fields, timeOf);
+      const instant = this.needsTime ? this.instantOf(record, fields) : undefined;
+      partitionValue = keyAttribute(partition, this.keys.partitionType, fields, instant);
+      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', fields, instant);
     } catch (error) {
       throw new PrepareError('invalid-key', asRecordError(error));
     }

@@ -38,10 +38,10 @@ export function parseKeySpec(spec: string, option: string, timeZone: string): Ke
 
 /**
  * The key attribute's value for one record. Throws RecordError naming the field.
- * `instant` is only called for time keys, so records without a timestamp are fine for field keys.
+ * `instant` is the record's time, needed only by time keys (so records without a timestamp are fine for field keys).
  */
-export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, unknown>, instant: () => Instant): AttributeValue {
-  if (key.kind === 'time') return { S: key.pattern.format(instant()) };
+export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, unknown>, instant: Instant | undefined): AttributeValue {
+  if (key.kind === 'time') return { S: key.pattern.format(instant!) };
 
   const field = value[key.attribute];
   const fail = (expected: string): never => {

@@ -5,18 +5,19 @@ export const MAX_BATCH_ITEMS = 25;
 /** DynamoDB's limit on one request's size. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-/** A record waiting for its item to be written, and whoever waits for the outcome. */
+/** A record waiting for its item to be written: whoever waits for the outcome (`ticket`), and which of its records it is. */
 export interface Owner<T> {
   readonly prepared: PreparedItem;
   readonly ticket: T;
+  readonly index: number;
 }
 
 /** One item to write. Records with the same key collapse into one entry before it is sent: the newest wins. */
 export interface Entry<T> {
   /** The newest record for this key: its item is the one sent. */
   owner: Owner<T>;
-  /** Older records for the same key, oldest first. They are written when `owner` is, since it overwrites them. */
-  superseded: Owner<T>[];
+  /** Older records for the same key, oldest first (none: undefined, the common case). They are written when `owner` is, since it overwrites them. */
+  superseded: Owner<T>[] | undefined;
   /** Failed tries so far. */
   attempts: number;
   /** performance.now() before which a retry must not be sent. */
@@ -57,11 +58,11 @@ export class WriteQueue<T> {
     const state = this.keys.get(key);
     const waiting = state?.waiting;
     if (waiting) {
-      waiting.superseded.push(waiting.owner);
+      (waiting.superseded ??= []).push(waiting.owner);
       waiting.owner = owner;
       return;
     }
-    this.enqueue(key, state, { owner, superseded: [], attempts: 0, notBefore: 0 });
+    this.enqueue(key, state, { owner, superseded: undefined, attempts: 0, notBefore: 0 });
   }
 
   /**
@@ -74,7 +75,7 @@ export class WriteQueue<T> {
     const key = newest.prepared.keyId;
     const state = this.keys.get(key);
     if (state?.waiting) {
-      state.waiting.superseded.unshift(...owners);
+      state.waiting.superseded = [...owners, ...(state.waiting.superseded ?? [])];
       return;
     }
     this.enqueue(key, state, { owner: newest, superseded: owners.slice(0, -1), attempts: 0, notBefore: 0 });
