@@ -1,0 +1,99 @@
+import { createReadStream } from 'node:fs';
+import { ConfigError, type SinkRecord } from '@dynamo-sink/core';
+import { invalidRecord, type InvalidRecord } from '../invalid-record.js';
+import { describe } from '../options.js';
+import { splitLines } from './lines.js';
+import { parseJson } from './parse-json.js';
+
+/** A JSON object read from a line: its fields become the item's attributes. */
+export type NdjsonValue = Record<string, unknown>;
+
+/**
+ * What {@link ndjsonRecords} yields for each non-empty line: a record, or an `InvalidRecord` for a line that is not a
+ * JSON object (its `record.value` is the line's text, shortened if it was too long). Both carry the 1-based line
+ * number as `offset`.
+ */
+export type NdjsonItem = SinkRecord<NdjsonValue> | InvalidRecord<string>;
+
+/** Where NDJSON comes from: a file path, or a stream of UTF-8 bytes or strings (`process.stdin`, a gunzip stream...). */
+export type NdjsonInput = string | NodeJS.ReadableStream | AsyncIterable<string | Uint8Array>;
+
+/** Options of {@link ndjsonRecords}. */
+export interface NdjsonOptions {
+  /** The first line to read (1-based); earlier lines are skipped unparsed. To resume after a commit `c`, pass `c + 1`. @default 1 */
+  readonly fromLine?: number;
+  /** Longest line accepted, in characters; a longer one fails as `invalid-value` without being held in memory. @default 8_388_608 (8 Mi) */
+  readonly maxLineLength?: number;
+}
+
+/** The defaults of {@link NdjsonOptions}. */
+export const NDJSON_DEFAULTS = { fromLine: 1, maxLineLength: 8 * 1024 * 1024 } as const;
+
+/**
+ * Reads newline-delimited JSON, line by line (never the whole input), and yields one item per non-empty line:
+ * `{ value, offset }` for a JSON object, with `offset` the 1-based line number as a string, or an `InvalidRecord`
+ * naming the line for anything else (not JSON, an array, a string, a line too long), so that one bad line never
+ * stops the stream. Numbers keep every digit (see parse-json.ts). A UTF-8 byte order mark on line 1 is ignored.
+ *
+ * Options are checked when it is called; a file that cannot be read makes the iteration throw.
+ */
+export function ndjsonRecords(input: NdjsonInput, options: NdjsonOptions = {}): AsyncGenerator<NdjsonItem> {
+  const { fromLine, maxLineLength } = resolveNdjsonOptions(input, options);
+  return readRecords(input, fromLine, maxLineLength);
+}
+
+async function* readRecords(input: NdjsonInput, fromLine: number, maxLineLength: number): AsyncGenerator<NdjsonItem> {
+  const chunks = typeof input === 'string' ? createReadStream(input) : (input as AsyncIterable<string | Uint8Array>);
+  for await (const line of splitLines(chunks, maxLineLength)) {
+    if (line.number < fromLine) continue;
+    const offset = String(line.number);
+    if (line.tooLong) {
+      yield invalidRecord({ value: line.text, offset }, `line ${offset}: longer than ${maxLineLength} characters (maxLineLength)`);
+      continue;
+    }
+    const text = line.number === 1 && line.text.charCodeAt(0) === BYTE_ORDER_MARK ? line.text.slice(1) : line.text;
+    if (isBlank(text)) continue;
+    let value: unknown;
+    try {
+      value = parseJson(text);
+    } catch (error) {
+      yield invalidRecord({ value: text, offset }, `line ${offset}: not JSON: ${(error as Error).message}`);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      yield invalidRecord({ value: text, offset }, `line ${offset}: expected a JSON object, got ${describe(value)}`);
+      continue;
+    }
+    yield { value: value as NdjsonValue, offset };
+  }
+}
+
+const BYTE_ORDER_MARK = 0xfeff;
+
+/** Empty, or JSON whitespace only. Checked cheaply: a line that starts with `{` is not blank. */
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const first = text.charCodeAt(0);
+  return (first === 0x20 || first === 0x09 || first === 0x0d) && text.trim().length === 0;
+}
+
+export function resolveNdjsonOptions(input: unknown, options: NdjsonOptions | undefined): Required<NdjsonOptions> {
+  const isStream = typeof input === 'object' && input !== null && typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  if (!(typeof input === 'string' && input.length > 0) && !isStream) {
+    throw new ConfigError(`Expected the NDJSON input to be a file path or a readable stream, got ${describe(input)}`);
+  }
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`Expected NDJSON options to be an object, got ${describe(options)}`);
+  return {
+    fromLine: positiveWhole('fromLine', options.fromLine, NDJSON_DEFAULTS.fromLine),
+    maxLineLength: positiveWhole('maxLineLength', options.maxLineLength, NDJSON_DEFAULTS.maxLineLength),
+  };
+}
+
+function positiveWhole(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(`Expected \`${name}\` to be a whole number >= 1, got ${describe(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,55 @@
+import { RecordError, type Sink } from '@dynamo-sink/core';
+import type { PipeOptions, SourceFailure } from '../options.js';
+import type { PipeResult } from '../pipe-result.js';
+import { pipeToSink } from '../pipe-to-sink.js';
+import { ndjsonRecords, resolveNdjsonOptions, type NdjsonInput, type NdjsonItem, type NdjsonOptions, type NdjsonValue } from './ndjson-records.js';
+
+/**
+ * Options of {@link pipeNdjson}: those of `pipeToSink` (but positions are line numbers) and of `ndjsonRecords`.
+ * `onCommit` receives a line number: every line up to it is written or failed; resume with `fromLine: committed + 1`.
+ * `onFailure` receives failures whose `record.offset` is the line number and whose message starts with `line N:`;
+ * for a line that is not a JSON object, `record.value` is the line's text.
+ */
+export type NdjsonPipeOptions = Omit<PipeOptions<NdjsonItem, unknown>, 'toRecord' | 'positionOf'> & NdjsonOptions;
+
+/**
+ * Writes a file or stream of JSON lines into `sink`: {@link ndjsonRecords} piped through {@link pipeToSink}.
+ * Every failure names its line; a bad line fails alone (`invalid-value`) and never stops the stream.
+ * Resolves with the totals; `committed` is a line number.
+ *
+ * @example
+ * const totals = await pipeNdjson('events.ndjson', sink, { onFailure: (f) => console.warn(f.error.message) });
+ */
+export function pipeNdjson(input: NdjsonInput, sink: Sink<NdjsonValue>, options: NdjsonPipeOptions = {}): Promise<PipeResult> {
+  let records: AsyncGenerator<NdjsonItem>;
+  try {
+    const { fromLine, maxLineLength } = resolveNdjsonOptions(input, options);
+    records = ndjsonRecords(input, { fromLine, maxLineLength });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const { onFailure } = options;
+  return pipeToSink<NdjsonItem, unknown>(records, sink as Sink<unknown>, {
+    ...withoutNdjsonOptions(options),
+    toRecord: (item) => item,
+    positionOf: (item) => BigInt(lineOf(item)),
+    ...(onFailure ? { onFailure: (failure: SourceFailure<unknown>) => onFailure(namingTheLine(failure)) } : {}),
+  });
+}
+
+function lineOf(item: NdjsonItem): string {
+  return 'value' in item ? item.offset! : item.record.offset!;
+}
+
+/** The sink's failures name a field, not a line: put the line first in the message. */
+function namingTheLine(failure: SourceFailure<unknown>): SourceFailure<unknown> {
+  const prefix = `line ${failure.record.offset}: `;
+  if (failure.error.message.startsWith(prefix)) return failure;
+  const error = new RecordError(prefix + failure.error.message, { ...(failure.field === undefined ? {} : { field: failure.field }), cause: failure.error });
+  return { ...failure, error };
+}
+
+function withoutNdjsonOptions(options: NdjsonPipeOptions): PipeOptions<NdjsonItem, unknown> {
+  const { fromLine: _fromLine, maxLineLength: _maxLineLength, ...rest } = options;
+  return rest;
+}
