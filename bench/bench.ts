@@ -4,7 +4,13 @@
  *   pnpm bench [--records N] [--reps N] [--latency ms] [--in-flight N] [--throttle F]
  *              [--chunk N] [--sink-writes N] [--only mode,mode] [--quick] [--json] [--no-pin]
  *
- * See /work/shared/PERFORMANCE.md for the workload and the targets.
+ * Modes (scenarios.ts), one warm-up then each in turn every rep: baseline (plain SDK loop, pre-marshalled items),
+ * raw-http (the latency-bound floor), sink (DynamoSink fed records in chunks), ndjson (the same records as NDJSON
+ * bytes held in memory, fed in 64 KiB chunks through @dynamo-sink/iterable's pipeNdjson, default options, into a
+ * sink built as sink builds it), sink-1-write, sink-plain-client, sink-throttled, sink-latency.
+ * `--only ndjson,sink` runs just those; `--quick` is 5,000 records, 1 rep.
+ *
+ * See /work/shared/PERFORMANCE.md for the workload and the targets; report.ts for the ratios and their targets.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -77,10 +83,11 @@ console.log(`${config.records.toLocaleString('en-US')} records, latency ${config
 // Other work on the machine skews items/s far more than CPU-s: show how busy it was.
 const load = () => loadavg()[0]!.toFixed(1);
 const loadBefore = load();
-const { modes, sinkError } = await runScenarios(config, (line) => console.log(line));
+const { modes, sinkError, ndjsonError } = await runScenarios(config, (line) => console.log(line));
 const machineLoad = `load average ${loadBefore} before, ${load()} after, on ${cpus().length} CPUs`;
 console.log(machineLoad);
 if (sinkError) console.log(`\nsink not run: ${sinkError}`);
+if (ndjsonError) console.log(`\nndjson not run: ${ndjsonError}`);
 const summaries = modes.map(summarize);
 const targets = ratios(summaries);
 console.log(`\n${formatTable(summaries)}\n`);
@@ -90,6 +97,6 @@ if (flags.json) {
   const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = `${dir}results.json`;
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError }, null, 2));
   console.log(`results written to ${file}`);
 }

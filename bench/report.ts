@@ -57,6 +57,17 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     const once = throttled.problems.length === 0;
     out.push({ label: `${MODE.sinkThrottled}: every record accepted exactly once`, value: once, target: 'yes', met: once });
   }
+  const ndjson = by.get(MODE.ndjson);
+  if (sink && ndjson) {
+    // The same records and sink, reached through NDJSON bytes: what splitting lines, lossless-json parsing and
+    // pipeToSink's batching cost on top of DynamoSink fed pre-built records.
+    out.push(info(`${MODE.ndjson} ÷ ${MODE.sinkChunked}, items/s`, ndjson.itemsPerSec / sink.itemsPerSec));
+    out.push(info(`${MODE.ndjson} − ${MODE.sinkChunked}, CPU-s per 100k`, ndjson.cpuPer100k - sink.cpuPer100k));
+    out.push(atMost(`${MODE.ndjson} CPU ÷ ${MODE.sinkChunked} CPU (median client CPU-s per 100k, NDJSON bytes in ÷ records in)`,
+      ndjson.cpuPer100k / sink.cpuPer100k, 1.1));
+    const once = ndjson.problems.length === 0;
+    out.push({ label: `${MODE.ndjson}: every record accepted exactly once, every line read and committed`, value: once, target: 'yes', met: once });
+  }
   const raw = by.get(MODE.rawLatencyBound);
   const bound = by.get(MODE.sinkLatencyBound);
   if (raw && bound) {
@@ -97,7 +108,8 @@ export function formatRatios(list: readonly Ratio[]): string {
   return align(rows, [false, true, false, false]);
 }
 
-const signed = (r: Ratio) => (r.label.includes('CPU') && (r.value as number) >= 0 ? '+' : '') + (r.value as number).toFixed(2);
+// Differences (labels "a − b") show their sign; ratios do not.
+const signed = (r: Ratio) => (r.label.includes(' − ') && (r.value as number) >= 0 ? '+' : '') + (r.value as number).toFixed(2);
 
 function align(rows: readonly string[][], right: readonly boolean[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

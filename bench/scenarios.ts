@@ -4,7 +4,8 @@ import { runBaseline } from './baseline.js';
 import { startEndpoint, type Endpoint, type EndpointStats } from './endpoint-process.js';
 import { measure, type Sample } from './measure.js';
 import { runRawHttp } from './raw-http.js';
-import { loadDynamoSink, prepareSink, sinkInputs, type SinkFeed } from './sink-runner.js';
+import { loadPipeNdjson, ndjsonChunks, prepareNdjson } from './ndjson-runner.js';
+import { loadDynamoSink, openSink, prepareSink, sinkInputs, type SinkClient, type SinkFeed } from './sink-runner.js';
 import { makeRecords, marshalledBatches, requestBodies } from './workload.js';
 
 export interface BenchConfig {
@@ -40,12 +41,21 @@ interface Mode {
   readonly records: number;
   readonly inFlight: number;
   /** Everything before the timer; the returned `run` is what is timed. */
-  prepare(): Promise<{ run(): Promise<number>; failed(): number; dispose(): void }>;
+  prepare(): Promise<Prepared>;
+}
+
+interface Prepared {
+  run(): Promise<number>;
+  failed(): number;
+  /** Checks of the mode's own beyond the common ones (problemsOf). */
+  problems?(): string[];
+  dispose(): void;
 }
 
 export const MODE = {
   baseline: 'baseline',
   sinkChunked: 'sink',
+  ndjson: 'ndjson',
   sinkOneWrite: 'sink-1-write',
   sinkPlainClient: 'sink-plain-client',
   sinkThrottled: 'sink-throttled',
@@ -62,11 +72,13 @@ export const THROTTLED_MAX_RETRIES = 10;
 export async function runScenarios(
   config: BenchConfig,
   log: (line: string) => void,
-): Promise<{ modes: ModeResult[]; sinkError?: string }> {
+): Promise<{ modes: ModeResult[]; sinkError?: string; ndjsonError?: string }> {
   const endpoint = await startEndpoint({ latencyMs: config.latencyMs, cpus: config.endpointCpus, ...KEYS });
   const throttled = await startEndpoint({ latencyMs: config.latencyMs, throttle: config.throttle, cpus: config.endpointCpus, ...KEYS });
   try {
     const DynamoSink = await loadDynamoSink();
+    const wantsNdjson = config.only.length === 0 || config.only.includes(MODE.ndjson);
+    const pipeNdjson = wantsNdjson ? await loadPipeNdjson() : undefined;
     const records = makeRecords(Math.max(config.records, config.latencyBound.records));
     const main = records.slice(0, config.records);
     const small = records.slice(0, config.latencyBound.records);
@@ -91,18 +103,33 @@ export async function runScenarios(
     if (!(DynamoSink instanceof Error)) {
       // The sink builds its own client from `clientConfig` (as users do), except in sink-plain-client,
       // which hands it the baseline's untuned client to show what the sink itself costs.
+      const ownClient = (at: Endpoint): SinkClient => ({ clientConfig: { endpoint: at.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } });
       const sinkMode = (name: string, at: Endpoint, input: typeof main, inFlight: number, feed: SinkFeed, maxRetries?: number, plainClient = false): Mode => ({
         name, endpoint: at, records: input.length, inFlight,
         async prepare() {
           const client = plainClient ? makeClient(at.url, sockets) : undefined;
-          const target = client ? { client } : { clientConfig: { endpoint: at.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } };
+          const target = client ? { client } : ownClient(at);
           const options = maxRetries === undefined ? { maxInFlight: inFlight } : { maxInFlight: inFlight, maxRetries };
           const sink = await prepareSink(DynamoSink, target, options, sinkInputs(input, feed), feed);
           return { run: () => sink.run(), failed: () => sink.failed(), dispose: () => client?.destroy() };
         },
       });
+      modes.push(sinkMode(MODE.sinkChunked, endpoint, main, config.inFlight, config.feed));
+      // The sink mode's records as NDJSON lines through pipeNdjson (default pipe options) into a sink built as the
+      // sink mode builds it. The bytes are made before the timer, afresh each run so no other mode carries them.
+      if (pipeNdjson && !(pipeNdjson instanceof Error)) {
+        const pipe = pipeNdjson;
+        modes.push({
+          name: MODE.ndjson, endpoint, records: main.length, inFlight: config.inFlight,
+          async prepare() {
+            const chunks = ndjsonChunks(main);
+            const sink = await openSink(DynamoSink, ownClient(endpoint), { maxInFlight: config.inFlight });
+            const run = prepareNdjson(pipe, sink, chunks, main.length);
+            return { run: () => run.run(), failed: () => run.failed(), problems: () => run.problems(), dispose: () => {} };
+          },
+        });
+      }
       modes.push(
-        sinkMode(MODE.sinkChunked, endpoint, main, config.inFlight, config.feed),
         sinkMode(MODE.sinkOneWrite, endpoint, main, config.inFlight, { chunk: 0, writesInFlight: 1 }),
         sinkMode(MODE.sinkPlainClient, endpoint, main, config.inFlight, config.feed, undefined, true),
         sinkMode(MODE.sinkThrottled, throttled, main, config.inFlight, config.feed, THROTTLED_MAX_RETRIES),
@@ -122,7 +149,11 @@ export async function runScenarios(
         if (rep > 0) results[i]!.runs.push(result);
       }
     }
-    return { modes: results, ...(DynamoSink instanceof Error ? { sinkError: DynamoSink.message } : {}) };
+    return {
+      modes: results,
+      ...(DynamoSink instanceof Error ? { sinkError: DynamoSink.message } : {}),
+      ...(pipeNdjson instanceof Error ? { ndjsonError: pipeNdjson.message } : {}),
+    };
   } finally {
     endpoint.stop();
     throttled.stop();
@@ -140,7 +171,7 @@ async function runOnce(mode: Mode): Promise<RunResult> {
   });
   prepared.dispose();
   const server = await mode.endpoint.stats();
-  const problems = problemsOf(mode, sample.items, prepared.failed(), server);
+  const problems = [...problemsOf(mode, sample.items, prepared.failed(), server), ...(prepared.problems?.() ?? [])];
   if (error) problems.unshift(`threw ${(error as Error).name}: ${(error as Error).message}`);
   return { ...sample, server, problems };
 }

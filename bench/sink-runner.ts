@@ -8,14 +8,14 @@ interface SinkInput {
 }
 
 /** The slice of DynamoSink's API the bench uses, declared here so the bench loads while the sink is being written. */
-interface BenchSink {
+export interface BenchSink {
   write(records: readonly SinkInput[]): Promise<{ written: number; failed: readonly unknown[] }>;
   open?(): Promise<void>;
   close(): Promise<void>;
 }
 /** Either a client to use as it is, or the config of a client the sink builds and tunes itself. */
 export type SinkClient = { client: DynamoDBClient } | { clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } } };
-type SinkConstructor = new (options: {
+export type SinkConstructor = new (options: {
   tableName: string;
   partitionKey: string;
   sortKey?: string;
@@ -54,16 +54,30 @@ export interface SinkRun {
   failed(): number;
 }
 
-/** Builds and opens a sink (outside the timer: DescribeTable is a one-off, not throughput). */
+export interface SinkOptions {
+  readonly maxInFlight: number;
+  readonly maxRetries?: number;
+}
+
+/**
+ * Builds and opens a sink on the bench's table and key specs (outside the timer: DescribeTable is a one-off, not
+ * throughput). Every mode that runs DynamoSink builds it here, so they differ only in how records reach it.
+ */
+export async function openSink(DynamoSink: SinkConstructor, target: SinkClient, options: SinkOptions): Promise<BenchSink> {
+  const sink = new DynamoSink({ tableName: TABLE, partitionKey: PARTITION_KEY, sortKey: SORT_KEY, ...target, ...options });
+  await sink.open?.();
+  return sink;
+}
+
+/** Opens a sink (see openSink) and returns the timed part: every chunk written, the sink closed. */
 export async function prepareSink(
   DynamoSink: SinkConstructor,
   target: SinkClient,
-  options: { maxInFlight: number; maxRetries?: number },
+  options: SinkOptions,
   chunks: readonly SinkInput[][],
   feed: SinkFeed,
 ): Promise<SinkRun> {
-  const sink = new DynamoSink({ tableName: TABLE, partitionKey: PARTITION_KEY, sortKey: SORT_KEY, ...target, ...options });
-  await sink.open?.();
+  const sink = await openSink(DynamoSink, target, options);
   let failed = 0;
   return {
     failed: () => failed,
