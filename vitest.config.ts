@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    // Each package with tests has its own config; packages/bench has none.
+    projects: ['packages/*/vitest.config.ts'],
   },
 });

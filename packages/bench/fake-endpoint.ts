@@ -1,7 +1,7 @@
 /**
  * A fake DynamoDB endpoint, meant to run in a process of its own so that its CPU is not the client's.
  *
- *   node --import tsx bench/fake-endpoint.ts --latency 10 --throttle 0.1 --seed 1 \
+ *   node --import tsx packages/bench/fake-endpoint.ts --latency 10 --throttle 0.1 --seed 1 \
  *     --hash-key year_month --range-key rest_of_ts --track-keys
  *
  * Answers BatchWriteItem after `--latency` ms, handing back `--throttle` of the items (seeded) as
@@ -11,7 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../packages/core/src/testing/seeded-random.js';
+import { seededRandom } from '../core/src/testing/seeded-random.js';
 
 const { values: opts } = parseArgs({
   options: {

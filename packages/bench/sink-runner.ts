@@ -26,7 +26,7 @@ export type SinkConstructor = new (options: {
 /** The sink class, or why it could not be loaded. */
 export async function loadDynamoSink(): Promise<SinkConstructor | Error> {
   try {
-    const core = (await import('../packages/core/src/index.js' as string)) as { DynamoSink?: SinkConstructor };
+    const core = (await import('@dynamo-sink/core' as string)) as { DynamoSink?: SinkConstructor };
     return core.DynamoSink ?? new Error('packages/core/src/index.ts does not export DynamoSink');
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));

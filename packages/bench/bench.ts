@@ -94,7 +94,7 @@ console.log(`\n${formatTable(summaries)}\n`);
 if (targets.length) console.log(`${formatRatios(targets)}\n`);
 
 if (flags.json) {
-  const dir = fileURLToPath(new URL('../.bench/', import.meta.url));
+  const dir = fileURLToPath(new URL('../../.bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = `${dir}results.json`;
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError }, null, 2));

@@ -20,14 +20,13 @@ interface NdjsonTotals {
 type PipeNdjson = (input: NodeJS.ReadableStream | AsyncIterable<string | Uint8Array>, sink: BenchSink) => Promise<NdjsonTotals>;
 
 /**
- * `pipeNdjson`, or why it could not be loaded. Loaded from the package's source the way sink-runner.ts loads core:
- * bench/ is not a workspace package, and the package's own imports (@dynamo-sink/core, lossless-json) resolve from
- * packages/iterable/node_modules, where @dynamo-sink/core links to the same packages/core/src the bench's sink
- * comes from (one module instance: the pipe's `instanceof SinkBackpressureError` sees the sink's errors).
+ * `pipeNdjson`, or why it could not be loaded (the bench still runs the other modes). The workspace links
+ * @dynamo-sink/iterable and the bench to the same packages/core/src, so the pipe's `instanceof SinkBackpressureError`
+ * sees the sink's errors.
  */
 export async function loadPipeNdjson(): Promise<PipeNdjson | Error> {
   try {
-    const iterable = (await import('../packages/iterable/src/index.js' as string)) as { pipeNdjson?: PipeNdjson };
+    const iterable = (await import('@dynamo-sink/iterable' as string)) as { pipeNdjson?: PipeNdjson };
     return iterable.pipeNdjson ?? new Error('packages/iterable/src/index.ts does not export pipeNdjson');
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
