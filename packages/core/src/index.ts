@@ -19,3 +19,4 @@ export { compileStrftime, type CompiledPattern } from './dynamo/strftime.js';
 export { toInstant, type Instant, type TimestampUnit } from './dynamo/timestamp.js';
 export { marshalItem, type MarshalledItem } from './dynamo/marshal.js';
 export { itemSize, MAX_ITEM_BYTES } from './dynamo/item-size.js';
+export { parseJson } from './json/parse-json.js';

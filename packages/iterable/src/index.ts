@@ -6,4 +6,5 @@ export { InvalidRecord, invalidRecord } from './invalid-record.js';
 export type { Source } from './source.js';
 export { ndjsonRecords, NDJSON_DEFAULTS, type NdjsonInput, type NdjsonItem, type NdjsonOptions, type NdjsonValue } from './ndjson/ndjson-records.js';
 export { pipeNdjson, type NdjsonPipeOptions } from './ndjson/pipe-ndjson.js';
-export { parseJson } from './ndjson/parse-json.js';
+// Moved to core (the Kafka adapters parse with it too); re-exported so this package's API stays whole.
+export { parseJson } from '@dynamo-sink/core';

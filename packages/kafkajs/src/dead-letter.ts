@@ -1,37 +1,12 @@
-import type { FailureReason, SinkRecord } from '@dynamo-sink/core';
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { DeadLetter as AnyDeadLetter, DeadLetterHandler as AnyDeadLetterHandler } from '@dynamo-sink/core/kafka';
+import { deadLetterHeaders } from '@dynamo-sink/core/kafka';
+import type { KafkaMessage, Producer } from 'kafkajs';
 
-/** Why a message was dead-lettered: the sink's reasons, or `invalid-message` when the deserializer refused it. */
-export type DeadLetterReason = FailureReason | 'invalid-message';
-
-/** A message that can never be written, as `onDeadLetter` receives it. */
-export interface DeadLetter<V = unknown> {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  /** The message as it was read, raw bytes included. */
-  readonly message: KafkaMessage;
-  readonly reason: DeadLetterReason;
-  /** The field at fault, when the sink named one (a key field, the path of a bad value). */
-  readonly field?: string;
-  readonly error: Error;
-  /** The record handed to the sink; absent for `invalid-message`. */
-  readonly record?: SinkRecord<V>;
-}
+/** A message that can never be written, as `onDeadLetter` receives it: `message` is the kafkajs `KafkaMessage`. */
+export type DeadLetter<V = unknown> = AnyDeadLetter<V, KafkaMessage>;
 
 /** Receives a dead letter; the message's offset is committed once it resolves. */
-export type DeadLetterHandler<V = unknown> = (letter: DeadLetter<V>) => void | Promise<void>;
-
-/** Header names `deadLetterToTopic` adds to each dead letter. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'dead-letter.reason',
-  error: 'dead-letter.error',
-  field: 'dead-letter.field',
-  topic: 'dead-letter.topic',
-  partition: 'dead-letter.partition',
-  offset: 'dead-letter.offset',
-  timestamp: 'dead-letter.timestamp',
-} as const;
+export type DeadLetterHandler<V = unknown> = AnyDeadLetterHandler<V, KafkaMessage>;
 
 /**
  * A dead-letter handler that produces each bad message to `topic`: the original key, value and headers, plus headers
@@ -48,14 +23,7 @@ export function deadLetterToTopic(producer: Producer, topic: string): DeadLetter
   if (typeof producer?.send !== 'function') throw new TypeError('Expected `producer` to be a kafkajs Producer');
   if (typeof topic !== 'string' || topic === '') throw new TypeError(`Expected \`topic\` to be a topic name, got ${String(topic)}`);
   return async (letter) => {
-    const headers: IHeaders = { ...letter.message.headers };
-    headers[DEAD_LETTER_HEADERS.reason] = letter.reason;
-    headers[DEAD_LETTER_HEADERS.error] = letter.error.message;
-    if (letter.field !== undefined) headers[DEAD_LETTER_HEADERS.field] = letter.field;
-    headers[DEAD_LETTER_HEADERS.topic] = letter.topic;
-    headers[DEAD_LETTER_HEADERS.partition] = String(letter.partition);
-    headers[DEAD_LETTER_HEADERS.offset] = letter.offset;
-    headers[DEAD_LETTER_HEADERS.timestamp] = letter.message.timestamp;
+    const headers = { ...letter.message.headers, ...deadLetterHeaders(letter, letter.message.timestamp) };
     await producer.send({ topic, messages: [{ key: letter.message.key, value: letter.message.value, headers }] });
   };
 }

@@ -1,5 +1,15 @@
 export { KafkaSinkConsumer, type KafkaSinkStats } from './kafka-sink-consumer.js';
-export type { KafkaSinkConsumerOptions, CommitEvent } from './options.js';
-export { jsonDeserializer, type Deserializer, type JsonObject, type MessageSource } from './deserializer.js';
-export { deadLetterToTopic, DEAD_LETTER_HEADERS, type DeadLetter, type DeadLetterHandler, type DeadLetterReason } from './dead-letter.js';
-export { KafkaSinkError, type KafkaPosition } from './errors.js';
+export type { KafkaSinkConsumerOptions } from './options.js';
+export type { Deserializer } from './deserializer.js';
+export { deadLetterToTopic, type DeadLetter, type DeadLetterHandler } from './dead-letter.js';
+// Shared with @dynamo-sink/node-rdkafka through core; re-exported so this package's API stays whole.
+export {
+  jsonDeserializer,
+  DEAD_LETTER_HEADERS,
+  KafkaSinkError,
+  type CommitEvent,
+  type DeadLetterReason,
+  type JsonObject,
+  type KafkaPosition,
+  type MessageSource,
+} from '@dynamo-sink/core/kafka';

@@ -1,6 +1,6 @@
 import { SinkError } from '@dynamo-sink/core';
 import type { EachBatchPayload } from 'kafkajs';
-import type { JsonObject } from './deserializer.js';
+import type { JsonObject } from '@dynamo-sink/core/kafka';
 import { resolveOptions, type KafkaSinkConsumerOptions, type ResolvedOptions } from './options.js';
 import { PartitionBatch, type BatchHost } from './partition-batch.js';
 

@@ -1,15 +1,8 @@
 import { ConfigError, type Sink } from '@dynamo-sink/core';
+import { jsonDeserializer, type CommitEvent, type JsonObject } from '@dynamo-sink/core/kafka';
 import type { Consumer } from 'kafkajs';
 import type { DeadLetterHandler } from './dead-letter.js';
-import { jsonDeserializer, type Deserializer, type JsonObject } from './deserializer.js';
-
-/** Where a commit landed: the next offset the group will read in that partition. */
-export interface CommitEvent {
-  readonly topic: string;
-  readonly partition: number;
-  /** The committed offset: one past the last record written or dead-lettered. */
-  readonly offset: string;
-}
+import type { Deserializer } from './deserializer.js';
 
 /** Options of {@link KafkaSinkConsumer}. Bad values are rejected by the constructor with a `ConfigError`. */
 export interface KafkaSinkConsumerOptions<V = JsonObject> {
@@ -27,7 +20,7 @@ export interface KafkaSinkConsumerOptions<V = JsonObject> {
   /**
    * Turns a message into the record's value. Throw to reject the message: it goes to `onDeadLetter` as
    * `invalid-message`.
-   * @default jsonDeserializer: the value as UTF-8 JSON, numbers as lossless-json `LosslessNumber`s, an object required
+   * @default jsonDeserializer: the value as UTF-8 JSON, numbers kept exact (see `parseJson`), an object required
    */
   readonly deserializer?: Deserializer<V>;
   /**

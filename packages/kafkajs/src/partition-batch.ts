@@ -7,7 +7,7 @@ import {
 } from '@dynamo-sink/core';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { DeadLetter } from './dead-letter.js';
-import { KafkaSinkError } from './errors.js';
+import { KafkaSinkError } from '@dynamo-sink/core/kafka';
 import type { ResolvedOptions } from './options.js';
 import { toSinkRecord } from './to-sink-record.js';
 

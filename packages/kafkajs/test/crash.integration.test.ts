@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynalite, type TestServer } from '../../core/test/support/servers.js';
 import { scanTable } from './support/dynamo-table.js';
-import { startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
 import { waitUntil } from './support/wait-until.js';
 import { tableDifferences, workload } from './support/workload.js';
 

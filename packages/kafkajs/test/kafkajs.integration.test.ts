@@ -10,7 +10,7 @@ import { DEAD_LETTER_HEADERS, deadLetterToTopic, KafkaSinkConsumer, KafkaSinkErr
 import { makeClient, startDynalite, type TestServer } from '../../core/test/support/servers.js';
 import { scanTable } from './support/dynamo-table.js';
 import { ScriptedSink } from './support/scripted-sink.js';
-import { startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
 import { waitUntil } from './support/wait-until.js';
 import { tableDifferences, workload } from './support/workload.js';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSinkConsumer } from '../src/index.js';
 import { makeClient, startDynalite, type TestServer } from '../../core/test/support/servers.js';
 import { delayed, scanTable } from './support/dynamo-table.js';
-import { startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
 import { waitUntil } from './support/wait-until.js';
 import { tableDifferences, workload } from './support/workload.js';
 

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { ConfigError, type SinkRecord } from '@dynamo-sink/core';
+import { ConfigError, parseJson, type SinkRecord } from '@dynamo-sink/core';
 import { invalidRecord, type InvalidRecord } from '../invalid-record.js';
 import { describe } from '../options.js';
 import { splitLines } from './lines.js';
-import { parseJson } from './parse-json.js';
 
 /** A JSON object read from a line: its fields become the item's attributes. */
 export type NdjsonValue = Record<string, unknown>;
@@ -33,7 +32,7 @@ export const NDJSON_DEFAULTS = { fromLine: 1, maxLineLength: 8 * 1024 * 1024 } a
  * Reads newline-delimited JSON, line by line (never the whole input), and yields one item per non-empty line:
  * `{ value, offset }` for a JSON object, with `offset` the 1-based line number as a string, or an `InvalidRecord`
  * naming the line for anything else (not JSON, an array, a string, a line too long), so that one bad line never
- * stops the stream. Numbers keep every digit (see parse-json.ts). A UTF-8 byte order mark on line 1 is ignored.
+ * stops the stream. Numbers keep every digit (see core's parseJson). A UTF-8 byte order mark on line 1 is ignored.
  *
  * Options are checked when it is called; a file that cannot be read makes the iteration throw.
  */

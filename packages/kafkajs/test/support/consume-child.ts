@@ -8,7 +8,7 @@ import { DynamoSink } from '@dynamo-sink/core';
 import { KafkaSinkConsumer } from '../../src/index.js';
 import { makeClient } from '../../../core/test/support/servers.js';
 import { delayed } from './dynamo-table.js';
-import { kafkajsLogLevel } from './kafka-mock.js';
+import { kafkajsLogLevel } from '../../../core/test/support/kafka-mock.js';
 import { Kafka } from 'kafkajs';
 
 const env = (name: string): string => {

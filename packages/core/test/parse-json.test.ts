@@ -1,7 +1,7 @@
 import { isSafeNumber, LosslessNumber, parse } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../core/src/testing/seeded-random.js';
-import { parseJson } from '../src/ndjson/parse-json.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
+import { parseJson } from '../src/json/parse-json.js';
 
 /** The exact path alone: what parseJson must agree with. */
 const exact = (text: string): unknown =>

@@ -1,4 +1,4 @@
-import { SinkError } from '@dynamo-sink/core';
+import { SinkError } from '../errors.js';
 import type { DeadLetter, DeadLetterReason } from './dead-letter.js';
 
 /** Where in Kafka an error happened. */
@@ -9,7 +9,7 @@ export interface KafkaPosition {
 }
 
 /**
- * Why `KafkaSinkConsumer.run()` rejected. When it names a position, nothing at or past that offset of that partition
+ * Why a Kafka adapter's `run()` rejected. When it names a position, nothing at or past that offset of that partition
  * was committed: a restart resumes there.
  */
 export class KafkaSinkError extends SinkError {
