@@ -1,0 +1,231 @@
+/**
+ * The service's configuration, read from environment variables only. The names are the Python sample's (`input`,
+ * `table_name`, `param_partition_key`...) plus a few in the same lowercase style; every value is checked here, at start,
+ * so a typo stops the process with one line naming the variable instead of failing mid-stream.
+ */
+import { parseKeySpec } from '@dynamo-sink/core';
+
+/** The Kafka client libraries the service can consume with. */
+export const KAFKA_CLIENTS = ['kafkajs', 'node-rdkafka'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Everything the service needs, resolved and validated. */
+export interface DestinationConfig {
+  /** `input`: the topic to consume. */
+  readonly input: string;
+  /** `table_name`: the DynamoDB table; defaults to `input`. */
+  readonly tableName: string;
+  /** `aws_access_key_id` + `aws_secret_access_key`, or undefined for the SDK's default credential chain. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  readonly region: string;
+  /** `max_retry`: retries per record before writing gives up (DynamoSink `maxRetries`). */
+  readonly maxRetry: number;
+  /** `param_partition_key`: a key spec, `name` or `name|strftime-pattern`. */
+  readonly partitionKey: string;
+  /** `param_sort_key`: a key spec, or undefined when set empty (a table without a sort key). */
+  readonly sortKey: string | undefined;
+  readonly brokers: readonly string[];
+  readonly consumerGroup: string;
+  readonly kafkaClient: KafkaClientName;
+  readonly dynamodbEndpoint: string | undefined;
+  readonly createTable: boolean;
+  readonly deadLetterTopic: string | undefined;
+  readonly timestampField: string;
+  /** Port of `/metrics` and `/health` on 127.0.0.1; 0 picks a free one; undefined serves neither. */
+  readonly metricsPort: number | undefined;
+  readonly logFormat: LogFormat;
+}
+
+/** A variable that is missing or wrong: `message` is the one line the service prints before exiting with code 2. */
+export class ConfigProblem extends Error {
+  override name = 'ConfigProblem';
+  constructor(
+    readonly variable: string,
+    /** What the variable should hold; or, with `detail: true`, the whole explanation after the variable's name. */
+    expected: string,
+    got?: string,
+    detail = false,
+  ) {
+    super(detail ? `${variable}: ${expected}` : `${variable}: expected ${expected}${got === undefined ? '' : `, got ${got}`}`);
+  }
+}
+
+/** Defaults of the optional variables, in one place (the README's table is built from the same values). */
+export const DEFAULTS = {
+  region: 'eu-west-1',
+  max_retry: 5,
+  param_partition_key: 'date|%Y-%m-%d',
+  param_sort_key: 'time|%H:%M:%S.%f',
+  brokers: 'localhost:9092',
+  consumerGroupPrefix: 'dynamo-sink-',
+  kafka_client: 'kafkajs',
+  create_table: true,
+  timestamp_field: 'timestamp',
+  log_format: 'text',
+} as const;
+
+/** Variables whose values never appear in output. */
+export const SECRET_VARIABLES = ['aws_access_key_id', 'aws_secret_access_key'] as const;
+export const MASK = '****';
+
+// DynamoDB's and Kafka's own naming rules, so a bad name fails here and not at the first request.
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+const BROKER = /^[^\s:,]+:\d{1,5}$/;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and checks the configuration. Throws a {@link ConfigProblem} naming the first variable that is missing or
+ * wrong; a secret's value is never part of the message.
+ */
+export function loadConfig(env: Env): DestinationConfig {
+  // Orchestrators (Quix among them) set optional variables to '' when left blank: '' counts as unset,
+  // except for param_sort_key, where empty means "no sort key".
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const input = get('input');
+  if (input === undefined) throw new ConfigProblem('input', 'the name of the topic to consume (required)');
+  if (!TOPIC_NAME.test(input)) throw new ConfigProblem('input', 'a Kafka topic name: 1-249 of a-z, A-Z, 0-9, ".", "_", "-"', quote(input));
+
+  const tableName = get('table_name') ?? input;
+  if (!TABLE_NAME.test(tableName)) {
+    const source = get('table_name') === undefined ? ` (defaults to input)` : '';
+    throw new ConfigProblem(`table_name${source}`, 'a DynamoDB table name: 3-255 of a-z, A-Z, 0-9, "_", "-", "."', quote(tableName));
+  }
+
+  const accessKeyId = get('aws_access_key_id');
+  const secretAccessKey = get('aws_secret_access_key');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    const missing = accessKeyId === undefined ? 'aws_access_key_id' : 'aws_secret_access_key';
+    throw new ConfigProblem(missing, 'to be set as well: give both aws_access_key_id and aws_secret_access_key, or neither for the SDK default chain');
+  }
+
+  const partitionKey = get('param_partition_key') ?? DEFAULTS.param_partition_key;
+  const rawSortKey = env['param_sort_key'];
+  const sortKey = rawSortKey === undefined ? DEFAULTS.param_sort_key : rawSortKey.trim() === '' ? undefined : rawSortKey.trim();
+  const partitionAttribute = keySpecAttribute('param_partition_key', partitionKey);
+  if (sortKey !== undefined && keySpecAttribute('param_sort_key', sortKey) === partitionAttribute) {
+    throw new ConfigProblem('param_sort_key', `an attribute other than the partition key's "${partitionAttribute}"`, quote(sortKey));
+  }
+
+  const brokers = (get('brokers') ?? DEFAULTS.brokers).split(',').map((broker) => broker.trim());
+  const badBroker = brokers.find((broker) => !BROKER.test(broker));
+  if (badBroker !== undefined) throw new ConfigProblem('brokers', 'comma-separated host:port pairs, e.g. "kafka-1:9092,kafka-2:9092"', quote(get('brokers') ?? ''));
+
+  const kafkaClient = oneOf('kafka_client', get('kafka_client') ?? DEFAULTS.kafka_client, KAFKA_CLIENTS);
+  const logFormat = oneOf('log_format', get('log_format') ?? DEFAULTS.log_format, LOG_FORMATS);
+
+  const dynamodbEndpoint = get('dynamodb_endpoint');
+  if (dynamodbEndpoint !== undefined && !isHttpUrl(dynamodbEndpoint)) {
+    throw new ConfigProblem('dynamodb_endpoint', 'an http:// or https:// URL, e.g. "http://127.0.0.1:8000"', quote(dynamodbEndpoint));
+  }
+
+  const deadLetterTopic = get('dead_letter_topic');
+  if (deadLetterTopic !== undefined && !TOPIC_NAME.test(deadLetterTopic)) {
+    throw new ConfigProblem('dead_letter_topic', 'a Kafka topic name: 1-249 of a-z, A-Z, 0-9, ".", "_", "-"', quote(deadLetterTopic));
+  }
+  if (deadLetterTopic === input) throw new ConfigProblem('dead_letter_topic', 'a topic other than input', quote(deadLetterTopic));
+
+  const metricsPortText = get('metrics_port');
+  const metricsPort = metricsPortText === undefined ? undefined : wholeNumber('metrics_port', metricsPortText, 0, 65_535);
+
+  return {
+    input,
+    tableName,
+    credentials: accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : undefined,
+    region: get('region') ?? DEFAULTS.region,
+    maxRetry: wholeNumber('max_retry', get('max_retry'), 0, 1_000, DEFAULTS.max_retry),
+    partitionKey,
+    sortKey,
+    brokers,
+    consumerGroup: get('consumer_group') ?? `${DEFAULTS.consumerGroupPrefix}${tableName}`,
+    kafkaClient,
+    dynamodbEndpoint,
+    createTable: boolean('create_table', get('create_table'), DEFAULTS.create_table),
+    deadLetterTopic,
+    timestampField: get('timestamp_field') ?? DEFAULTS.timestamp_field,
+    metricsPort,
+    logFormat,
+  };
+}
+
+/**
+ * The configuration as the start line shows it: keyed by variable name, secrets masked, unset optional values said in
+ * words.
+ */
+export function describeConfig(config: DestinationConfig): Record<string, string | number | boolean> {
+  return {
+    input: config.input,
+    table_name: config.tableName,
+    aws_access_key_id: config.credentials ? MASK : '(SDK default chain)',
+    aws_secret_access_key: config.credentials ? MASK : '(SDK default chain)',
+    region: config.region,
+    max_retry: config.maxRetry,
+    param_partition_key: config.partitionKey,
+    param_sort_key: config.sortKey ?? '(none)',
+    brokers: config.brokers.join(','),
+    consumer_group: config.consumerGroup,
+    kafka_client: config.kafkaClient,
+    dynamodb_endpoint: config.dynamodbEndpoint ?? `(AWS, ${config.region})`,
+    create_table: config.createTable,
+    dead_letter_topic: config.deadLetterTopic ?? '(none: a bad record stops the service)',
+    timestamp_field: config.timestampField,
+    metrics_port: config.metricsPort ?? '(off)',
+    log_format: config.logFormat,
+  };
+}
+
+/** Validates a key spec with the library's own parser and returns the attribute it names. */
+function keySpecAttribute(variable: string, spec: string): string {
+  try {
+    return parseKeySpec(spec, variable, 'UTC').attribute;
+  } catch (error) {
+    // parseKeySpec's message already names the variable and shows the spec: "Invalid `param_sort_key` "a|b|c": ..."
+    const explanation = (error as Error).message.replace(/^Invalid `[^`]+` /, 'invalid key spec ');
+    throw new ConfigProblem(variable, explanation, undefined, true);
+  }
+}
+
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigProblem(variable, `one of ${allowed.map((name) => `"${name}"`).join(', ')}`, quote(value));
+}
+
+function wholeNumber(variable: string, text: string | undefined, min: number, max: number, fallback?: number): number {
+  if (text === undefined) return fallback!;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigProblem(variable, `a whole number from ${min} to ${max}`, quote(text));
+  }
+  return value;
+}
+
+function boolean(variable: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined) return fallback;
+  const lower = text.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
+  throw new ConfigProblem(variable, '"true" or "false"', quote(text));
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** A value as it is shown in a message: quoted, and cut short so one line stays one line. */
+function quote(value: string): string {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+  return JSON.stringify(shown);
+}

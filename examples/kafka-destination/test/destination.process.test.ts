@@ -1,0 +1,213 @@
+/**
+ * The service as its users run it: a child process configured by environment variables only, against a real
+ * Kafka-protocol broker (librdkafka's mock cluster, hosted by kcat) and AWS's DynamoDB Local.
+ */
+import { compileStrftime, toInstant } from '@dynamo-sink/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDBLocal, type DynamoDBLocalServer } from '../../../packages/core/test/support/dynamodb-local.js';
+import { startKafkaMock, type KafkaMock } from '../../../packages/core/test/support/kafka-mock.js';
+import { describeTable, scanTable, type RawItem } from './support/scan-table.js';
+import { metricsPortOf, readMetric, startService, type ServiceProcess } from './support/service-process.js';
+import { waitUntil } from './support/wait-until.js';
+
+/** The message of the seed's README. */
+const SEED_MESSAGE = { timestamp: 1667844200703123, key1: 'value1', key2: 10, key3: 'value3' };
+const SECRET = 'wJalrXUtnFEMI-never-printed';
+
+let kafka: KafkaMock;
+let dynamo: DynamoDBLocalServer;
+
+beforeAll(async () => {
+  [kafka, dynamo] = await Promise.all([startKafkaMock(), startDynamoDBLocal()]);
+});
+afterAll(async () => {
+  await Promise.all([kafka?.stop(), dynamo?.close()]);
+});
+
+/** Both Kafka clients run the same scenarios. */
+const CLIENTS = ['kafkajs', 'node-rdkafka'] as const;
+
+/** The variables every run shares: the client, the broker, DynamoDB Local, dummy credentials. */
+function baseEnv(client: string): Record<string, string> {
+  return {
+    kafka_client: client,
+    brokers: kafka.bootstrap,
+    dynamodb_endpoint: dynamo.endpoint,
+    aws_access_key_id: 'AKIDLOCAL',
+    aws_secret_access_key: SECRET,
+    region: 'eu-west-1',
+    metrics_port: '0',
+  };
+}
+
+const sum = (offsets: Record<number, string>) => Object.values(offsets).reduce((total, offset) => total + Math.max(0, Number(offset)), 0);
+
+async function stopWith(service: ServiceProcess, signal: NodeJS.Signals): Promise<number | string> {
+  service.child.kill(signal);
+  return service.exited;
+}
+
+describe.each(CLIENTS)("the seed's three examples, end to end, with kafka_client=%s", (client) => {
+  const examples: { name: string; env: Record<string, string>; expected: RawItem }[] = [
+    {
+      name: 'Example 1',
+      env: { param_partition_key: 'key1', param_sort_key: 'key3' },
+      expected: { key1: { S: 'value1' }, key3: { S: 'value3' }, timestamp: { N: '1667844200703123' }, key2: { N: '10' } },
+    },
+    {
+      name: 'Example 2',
+      // The host's zone does not leak into keys: the child runs in Berlin and still writes UTC.
+      env: { param_partition_key: 'year_month|%Y-%m', param_sort_key: 'rest_of_ts|%d-%H:%M:%S.%f', TZ: 'Europe/Berlin' },
+      expected: {
+        year_month: { S: '2022-11' },
+        rest_of_ts: { S: '07-18:03:20.703123' },
+        timestamp: { N: '1667844200703123' },
+        key1: { S: 'value1' },
+        key2: { N: '10' },
+        key3: { S: 'value3' },
+      },
+    },
+    {
+      name: 'Example 3',
+      env: { param_partition_key: 'my_date_time|%Y-%m-%dT%H:%M:%S.%f', param_sort_key: '' },
+      expected: {
+        my_date_time: { S: '2022-11-07T18:03:20.703123' },
+        timestamp: { N: '1667844200703123' },
+        key1: { S: 'value1' },
+        key2: { N: '10' },
+        key3: { S: 'value3' },
+      },
+    },
+  ];
+
+  it('writes each item as the seed shows it (in UTC), dead-letters a message that is not JSON, and stops with 0', async () => {
+    // The three run side by side, each with its own topic, table and group.
+    const items = await Promise.all(
+      examples.map(async (example, n) => {
+        const topic = `seed-example-${n + 1}-${client}`;
+        await kafka.produce(topic, [{ value: JSON.stringify(SEED_MESSAGE) }, { value: 'this is not JSON' }]);
+        const service = startService({ ...baseEnv(client), input: topic, dead_letter_topic: `${topic}.dead-letter`, ...example.env });
+        await waitUntil(async () => (await scanTable(dynamo.endpoint, topic).catch(() => [])).length > 0, { timeoutMs: 30_000, what: `${example.name} item` });
+        await waitUntil(async () => sum(await kafka.endOffsets(`${topic}.dead-letter`).catch(() => ({}))) === 1, { timeoutMs: 10_000, what: 'the dead letter' });
+        const port = metricsPortOf(service)!;
+        expect(await readMetric(port, 'dynamo_sink_records_dead_lettered_total')).toBe(1);
+        expect(await readMetric(port, 'dynamo_sink_records_written_total')).toBe(1);
+        expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('ok\n');
+        expect(await stopWith(service, 'SIGTERM')).toBe(0);
+        expect(service.stdout() + service.stderr()).not.toContain(SECRET);
+        return scanTable(dynamo.endpoint, topic);
+      }),
+    );
+    examples.forEach((example, n) => expect(items[n], example.name).toEqual([example.expected]));
+
+    // The new table was created as the sample did: on demand, encrypted with the AWS managed KMS key.
+    const table = await describeTable(dynamo.endpoint, `seed-example-1-${client}`);
+    expect((table?.['BillingModeSummary'] as { BillingMode?: string } | undefined)?.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it("renders the seed's own tables in Europe/Berlin, the zone its README was made in by accident", () => {
+    const instant = toInstant(SEED_MESSAGE.timestamp);
+    expect(compileStrftime('%d-%H:%M:%S.%f', 'Europe/Berlin').format(instant)).toBe('07-19:03:20.703123'); // the seed's Example 2
+    expect(compileStrftime('%Y-%m-%dT%H:%M:%S.%f', 'Europe/Berlin').format(instant)).toBe('2022-11-07T19:03:20.703123'); // Example 3
+    expect(compileStrftime('%d-%H:%M:%S.%f').format(instant)).toBe('07-18:03:20.703123'); // what the service writes
+  });
+});
+
+describe('a bad configuration', () => {
+  const cases: { name: string; env: Record<string, string>; message: RegExp }[] = [
+    { name: 'input missing (set empty)', env: { input: '' }, message: /^input: expected the name of the topic to consume \(required\)$/ },
+    { name: 'an unknown client', env: { kafka_client: 'confluent' }, message: /^kafka_client: expected one of "kafkajs", "node-rdkafka", got "confluent"$/ },
+    { name: 'max_retry not a number', env: { max_retry: 'five' }, message: /^max_retry: expected a whole number from 0 to 1000, got "five"$/ },
+    { name: 'create_table not a boolean', env: { create_table: 'maybe' }, message: /^create_table: expected "true" or "false", got "maybe"$/ },
+    { name: 'metrics_port out of range', env: { metrics_port: '70000' }, message: /^metrics_port: expected a whole number from 0 to 65535, got "70000"$/ },
+    { name: 'a key spec with two pipes', env: { param_partition_key: 'a|%Y|%m' }, message: /^param_partition_key: invalid key spec "a\|%Y\|%m": it has 2 '\|'/ },
+    { name: 'a key spec with an unknown directive', env: { param_sort_key: 'at|%Q' }, message: /^param_sort_key: invalid key spec "at\|%Q": .*%Q/ },
+    { name: 'the same attribute twice', env: { param_partition_key: 'id', param_sort_key: 'id' }, message: /^param_sort_key: expected an attribute other than the partition key's "id"/ },
+    { name: 'a table name DynamoDB refuses', env: { input: 'ab' }, message: /^table_name \(defaults to input\): expected a DynamoDB table name/ },
+    { name: 'a secret without its key id', env: { aws_access_key_id: '' }, message: /^aws_access_key_id: expected to be set as well/ },
+    { name: 'brokers without ports', env: { brokers: 'kafka-1,kafka-2' }, message: /^brokers: expected comma-separated host:port pairs/ },
+    { name: 'a log format', env: { log_format: 'xml' }, message: /^log_format: expected one of "text", "json", got "xml"$/ },
+  ];
+
+  it('exits with 2 and one line on stderr naming the variable, never showing a secret', async () => {
+    const runs = await Promise.all(
+      cases.map(async ({ name, env }) => {
+        const service = startService({ input: 'events', aws_access_key_id: 'AKIDLOCAL', aws_secret_access_key: SECRET, ...env });
+        return { name, code: await service.exited, stdout: service.stdout(), stderr: service.stderr() };
+      }),
+    );
+    for (const [n, run] of runs.entries()) {
+      const lines = run.stderr.split('\n').filter((line) => line !== '');
+      expect({ name: run.name, code: run.code, lines: lines.length, stdout: run.stdout }).toEqual({ name: run.name, code: 2, lines: 1, stdout: '' });
+      expect(lines[0]!.replace(/^dynamo-sink-destination: configuration error: /, ''), run.name).toMatch(cases[n]!.message);
+      expect(run.stderr).not.toContain(SECRET);
+    }
+  });
+});
+
+describe.each(CLIENTS)('stopping and crashing mid-stream with kafka_client=%s', (client) => {
+  const RECORDS = 20_000;
+  const messages = Array.from({ length: RECORDS }, (_, i) => ({
+    key: `device-${i % 97}`,
+    value: JSON.stringify({ id: `record-${String(i).padStart(6, '0')}`, timestamp: 1667844200703123 + i, reading: i * 0.5 }),
+  }));
+  const streamEnv = (topic: string) => ({ ...baseEnv(client), input: topic, param_partition_key: 'id', param_sort_key: '' });
+
+  /** Waits until the service has written something, so the signal lands mid-stream. */
+  async function whenWriting(service: ServiceProcess): Promise<void> {
+    await service.waitForLine(/metrics and health listening/);
+    const port = metricsPortOf(service)!;
+    await waitUntil(async () => ((await readMetric(port, 'dynamo_sink_records_written_total')) ?? 0) >= 1_000, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      what: 'the first writes',
+    });
+  }
+
+  async function expectEveryRecordOnce(table: string): Promise<void> {
+    const items = await scanTable(dynamo.endpoint, table);
+    const ids = items.map((item: RawItem) => item['id']!['S'] as string);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(RECORDS);
+  }
+
+  it('SIGTERM: finishes and commits what it started, exits 0, and a restart writes the rest', async () => {
+    const topic = `stream-sigterm-${client}`;
+    await kafka.produce(topic, messages);
+    const end = await kafka.endOffsets(topic);
+
+    const first = startService(streamEnv(topic));
+    await whenWriting(first);
+    expect(await stopWith(first, 'SIGTERM')).toBe(0);
+    expect(first.stdout()).toMatch(/ info  stopped written=\d+/);
+    const committedAtStop = sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic));
+    expect(committedAtStop).toBeGreaterThan(0);
+    expect(committedAtStop).toBeLessThan(RECORDS); // it was stopped mid-stream
+    // A clean stop commits everything it wrote: the table holds exactly the committed records.
+    expect((await scanTable(dynamo.endpoint, topic)).length).toBe(committedAtStop);
+
+    const second = startService(streamEnv(topic));
+    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { timeoutMs: 30_000, what: 'every offset committed' });
+    expect(await stopWith(second, 'SIGTERM')).toBe(0);
+    expect(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)).toEqual(end);
+    await expectEveryRecordOnce(topic);
+  });
+
+  it('SIGKILL: nothing is lost; a restart resumes from the committed offsets', async () => {
+    const topic = `stream-sigkill-${client}`;
+    await kafka.produce(topic, messages);
+    const end = await kafka.endOffsets(topic);
+
+    const first = startService(streamEnv(topic));
+    await whenWriting(first);
+    expect(await stopWith(first, 'SIGKILL')).toBe('SIGKILL');
+    expect(sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic))).toBeLessThan(RECORDS);
+
+    // The group waits out the killed member's session (10 s) before the new one gets the partitions.
+    const second = startService(streamEnv(topic));
+    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { timeoutMs: 45_000, what: 'every offset committed' });
+    expect(await stopWith(second, 'SIGTERM')).toBe(0);
+    expect(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)).toEqual(end);
+    await expectEveryRecordOnce(topic);
+  });
+});
