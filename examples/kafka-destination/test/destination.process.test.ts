@@ -189,6 +189,8 @@ describe.each(CLIENTS)('stopping and crashing mid-stream with kafka_client=%s', 
     const second = startService(streamEnv(topic));
     await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { timeoutMs: 30_000, what: 'every offset committed' });
     expect(await stopWith(second, 'SIGTERM')).toBe(0);
+    // The last progress line, written at stop, reads the group's lag from the brokers: nothing left.
+    expect(second.stdout()).toMatch(/ info  progress .* lag=0\n(.*\n)*.* info  stopped /);
     expect(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)).toEqual(end);
     await expectEveryRecordOnce(topic);
   });

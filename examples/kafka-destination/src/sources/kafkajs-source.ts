@@ -1,7 +1,8 @@
 /** `kafka_client=kafkajs`: KafkaSinkConsumer from `@dynamo-sink/kafkajs`, dead letters with a kafkajs producer. */
 import type { JsonObject } from '@dynamo-sink/core/kafka';
 import { KafkaSinkConsumer, deadLetterToTopic } from '@dynamo-sink/kafkajs';
-import { Kafka, logLevel, Partitioners, type Admin, type Producer, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer, type logCreator } from 'kafkajs';
+import { lagReader } from '../consumer-lag.js';
 import type { Logger } from '../logger.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import type { SourceConsumer, SourceContext } from '../source-consumer.js';
@@ -37,35 +38,16 @@ export async function createKafkajsSource({ config, sink, logger, onJoined }: So
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
 
-  let admin: Admin | undefined;
+  const lag = lagReader(config);
   return {
     run: () => pipe.run(),
     stop: () => pipe.stop(),
     get stats() {
       return pipe.stats;
     },
-    async lag() {
-      try {
-        if (!admin) {
-          admin = kafka.admin();
-          await admin.connect();
-        }
-        // Two small requests (ListOffsets, OffsetFetch) per progress line.
-        const [ends, [committed]] = await Promise.all([
-          admin.fetchTopicOffsets(config.input),
-          admin.fetchOffsets({ groupId: config.consumerGroup, topics: [config.input] }),
-        ]);
-        const committedByPartition = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
-        return ends.reduce((sum, { partition, high, low }) => {
-          const at = committedByPartition.get(partition) ?? -1;
-          return sum + Math.max(0, Number(high) - (at < 0 ? Number(low) : at));
-        }, 0);
-      } catch {
-        return undefined;
-      }
-    },
+    lag: () => lag.read(),
     async close() {
-      await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+      await Promise.allSettled([producer?.disconnect(), lag.close()]);
     },
   };
 }

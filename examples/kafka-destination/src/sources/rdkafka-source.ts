@@ -1,8 +1,9 @@
 /**
  * `kafka_client=node-rdkafka`: RdkafkaSinkConsumer from `@dynamo-sink/node-rdkafka`. Both it and node-rdkafka (a native
  * build of librdkafka) are loaded only when chosen, so a deployment that uses kafkajs can leave them out. The process
- * tests run every scenario with both clients. Consumer lag is not reported for this client yet.
+ * tests run every scenario with both clients.
  */
+import { lagReader } from '../consumer-lag.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import { SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
 
@@ -37,6 +38,7 @@ export async function createRdkafkaSource({ config, sink }: SourceContext): Prom
     producer = new Producer({ 'metadata.broker.list': brokers, dr_cb: true });
     await new Promise<void>((resolve, reject) => producer!.connect({}, (error) => (error ? reject(error) : resolve())));
   }
+  const lag = lagReader(config);
   const pipe = new adapter.RdkafkaSinkConsumer({
     consumerConfig: {
       'group.id': config.consumerGroup,
@@ -56,10 +58,12 @@ export async function createRdkafkaSource({ config, sink }: SourceContext): Prom
     get stats() {
       return pipe.stats;
     },
-    // The adapter owns its consumer; watermark queries through it are a follow-up.
-    lag: async () => undefined,
+    lag: () => lag.read(),
     async close() {
-      if (producer) await new Promise<void>((resolve) => producer!.disconnect(() => resolve()));
+      await Promise.allSettled([
+        producer ? new Promise<void>((resolve) => producer!.disconnect(() => resolve())) : undefined,
+        lag.close(),
+      ]);
     },
   };
 }
