@@ -3,13 +3,4 @@ export type { KafkaSinkConsumerOptions } from './options.js';
 export type { Deserializer } from './deserializer.js';
 export { deadLetterToTopic, type DeadLetter, type DeadLetterHandler } from './dead-letter.js';
 // Shared with @dynamo-sink/node-rdkafka through core; re-exported so this package's API stays whole.
-export {
-  jsonDeserializer,
-  DEAD_LETTER_HEADERS,
-  KafkaSinkError,
-  type CommitEvent,
-  type DeadLetterReason,
-  type JsonObject,
-  type KafkaPosition,
-  type MessageSource,
-} from '@dynamo-sink/core/kafka';
+export * from '@dynamo-sink/core/kafka/adapter-api';

@@ -1,16 +1,10 @@
-import { SinkError } from '@dynamo-sink/core';
 import type { EachBatchPayload } from 'kafkajs';
-import type { JsonObject } from '@dynamo-sink/core/kafka';
+import { RunControl, type JsonObject, type KafkaRunStats } from '@dynamo-sink/core/kafka';
 import { resolveOptions, type KafkaSinkConsumerOptions, type ResolvedOptions } from './options.js';
 import { PartitionBatch, type BatchHost } from './partition-batch.js';
 
-/** What `run()` resolves with. */
-export interface KafkaSinkStats {
-  /** Records the sink reported written. */
-  readonly written: number;
-  /** Messages handed to `onDeadLetter`. */
-  readonly deadLettered: number;
-}
+/** What `run()` resolves with: records the sink reported written, messages handed to `onDeadLetter`. */
+export interface KafkaSinkStats extends KafkaRunStats {}
 
 /**
  * Consumes Kafka topics with a kafkajs consumer into any `Sink`, at least once: a partition's offset is committed only
@@ -31,36 +25,25 @@ export interface KafkaSinkStats {
  */
 export class KafkaSinkConsumer<V = JsonObject> {
   private readonly options: ResolvedOptions<V>;
-  private written = 0;
-  private deadLettered = 0;
-  private running = false;
-  private failure: Error | undefined;
+  private readonly control = new RunControl('KafkaSinkConsumer');
   private starting: Promise<void> | undefined;
-  private stopping: Promise<void> | undefined;
   private readonly resumeTimers = new Map<string, NodeJS.Timeout>();
   private readonly host: BatchHost<V>;
-  /** Resolves once halt() has disconnected the consumer, whoever called it. */
-  private readonly stopped: Promise<void>;
-  private markStopped!: () => void;
 
   constructor(options: KafkaSinkConsumerOptions<V>) {
     this.options = resolveOptions(options);
-    this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.host = {
       options: this.options,
-      isActive: () => this.stopping === undefined,
+      isActive: () => !this.control.isStopping,
       fail: (error) => void this.halt(error),
       backOff: (topic, partition, retryAfterMs) => this.backOff(topic, partition, retryAfterMs),
-      counted: (written, deadLettered) => {
-        this.written += written;
-        this.deadLettered += deadLettered;
-      },
+      counted: this.control.counted,
     };
   }
 
   /** Totals so far. */
   get stats(): KafkaSinkStats {
-    return { written: this.written, deadLettered: this.deadLettered };
+    return this.control.stats;
   }
 
   /**
@@ -69,9 +52,7 @@ export class KafkaSinkConsumer<V = JsonObject> {
    * kafkajs's error when the consumer crashes for good. Call it once.
    */
   async run(): Promise<KafkaSinkStats> {
-    if (this.running) throw new SinkError('KafkaSinkConsumer.run() was already called; create a new one to run again');
-    if (this.stopping) throw new SinkError('KafkaSinkConsumer was stopped before run(); create a new one to run');
-    this.running = true;
+    this.control.begin();
     const { consumer } = this.options;
     const removeCrashListener = consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) void this.halt(payload.error);
@@ -91,10 +72,11 @@ export class KafkaSinkConsumer<V = JsonObject> {
     } catch (error) {
       void this.halt(error instanceof Error ? error : new Error(String(error)));
     }
-    await this.stopped;
-    removeCrashListener();
-    if (this.failure) throw this.failure;
-    return this.stats;
+    try {
+      return await this.control.finished();
+    } finally {
+      removeCrashListener();
+    }
   }
 
   /**
@@ -106,8 +88,7 @@ export class KafkaSinkConsumer<V = JsonObject> {
   }
 
   private halt(error?: Error): Promise<void> {
-    if (error) this.failure ??= error;
-    this.stopping ??= (async () => {
+    return this.control.halt(error, async () => {
       for (const timer of this.resumeTimers.values()) clearTimeout(timer);
       this.resumeTimers.clear();
       // A consumer stopped while joining would start fetching after the stop: let the join finish first.
@@ -116,24 +97,22 @@ export class KafkaSinkConsumer<V = JsonObject> {
         // disconnect() stops the runner, which waits for every eachBatch in progress (and so for their commits).
         await this.options.consumer.disconnect();
       } catch (disconnectError) {
-        this.failure ??= disconnectError instanceof Error ? disconnectError : new Error(String(disconnectError));
+        this.control.fail(disconnectError instanceof Error ? disconnectError : new Error(String(disconnectError)));
       }
-      this.markStopped();
-    })();
-    return this.stopping;
+    });
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { topic, partition } = payload.batch;
     // A batch fetched before its partition was paused, or after the consumer began to stop, is left for later.
-    if (this.stopping || this.resumeTimers.has(partitionKey(topic, partition)) || payload.batch.messages.length === 0) return;
+    if (this.control.isStopping || this.resumeTimers.has(partitionKey(topic, partition)) || payload.batch.messages.length === 0) return;
     await new PartitionBatch(payload, this.host).run();
   }
 
   /** The sink is saturated: stop fetching this partition for a while; its unwritten records are fetched again after. */
   private backOff(topic: string, partition: number, retryAfterMs: number): void {
     const key = partitionKey(topic, partition);
-    if (this.stopping || this.resumeTimers.has(key)) return;
+    if (this.control.isStopping || this.resumeTimers.has(key)) return;
     const { consumer } = this.options;
     consumer.pause([{ topic, partitions: [partition] }]);
     const timer = setTimeout(() => {

@@ -1,13 +1,6 @@
-import {
-  CommitTracker,
-  isSinkBackpressureError,
-  isWriteError,
-  type RecordFailure,
-  type SinkRecord,
-} from '@dynamo-sink/core';
+import { CommitTracker } from '@dynamo-sink/core';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import type { DeadLetter } from './dead-letter.js';
-import { KafkaSinkError } from '@dynamo-sink/core/kafka';
+import { decodeMessages, KafkaSinkError, settleSlice, writeDecoded, type DecodedMessage, type KafkaPosition, type SettleTarget } from '@dynamo-sink/core/kafka';
 import type { ResolvedOptions } from './options.js';
 import { toSinkRecord } from './to-sink-record.js';
 
@@ -23,11 +16,6 @@ export interface BatchHost<V> {
   /** Counts for `run()`'s result. */
   counted(written: number, deadLettered: number): void;
 }
-
-type Decoded<V> = { readonly message: KafkaMessage; readonly record: SinkRecord<V> };
-type DecodedMessage<V> = Decoded<V> | { readonly message: KafkaMessage; readonly error: Error };
-/** A record's fate in a write: failed for good (to the dead-letter handler), or not written (holds the partition back). */
-type Outcome<V> = RecordFailure<V> | 'unwritten';
 
 /** Errors that mean this member is leaving the generation: the partitions may be given to someone else. */
 const MEMBERSHIP_LOST = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP']);
@@ -57,6 +45,7 @@ export class PartitionBatch<V> {
   private commits: Promise<void> = Promise.resolve();
   private lastCommitted: bigint | undefined;
   private heartbeatInFlight = false;
+  private readonly settleTarget: SettleTarget<V, KafkaMessage>;
 
   constructor(
     private readonly payload: EachBatchPayload,
@@ -64,6 +53,16 @@ export class PartitionBatch<V> {
   ) {
     this.topic = payload.batch.topic;
     this.partition = payload.batch.partition;
+    this.settleTarget = {
+      onDeadLetter: host.options.onDeadLetter,
+      position: (message) => this.at(message),
+      done: (message) => this.tracker.done(BigInt(message.offset)),
+      fail: (error) => {
+        this.halted = true;
+        this.host.fail(error);
+      },
+      counted: (written, deadLettered) => this.host.counted(written, deadLettered),
+    };
   }
 
   async run(): Promise<void> {
@@ -95,87 +94,24 @@ export class PartitionBatch<V> {
     return !this.halted && !this.membershipLost && this.host.isActive() && this.payload.isRunning() && !this.payload.isStale();
   }
 
-  private async decode(messages: readonly KafkaMessage[]): Promise<DecodedMessage<V>[]> {
-    const decoded: DecodedMessage<V>[] = [];
-    for (const message of messages) {
-      try {
-        const value = await this.host.options.deserializer(message, { topic: this.topic, partition: this.partition });
-        decoded.push({ message, record: toSinkRecord(message, value, this.topic, this.partition) });
-      } catch (error) {
-        decoded.push({ message, error: error instanceof Error ? error : new Error(String(error)) });
-      }
-    }
-    return decoded;
+  private decode(messages: readonly KafkaMessage[]): Promise<DecodedMessage<V, KafkaMessage>[]> {
+    const source = { topic: this.topic, partition: this.partition };
+    return decodeMessages(messages, this.host.options.deserializer, source, (message, value) => toSinkRecord(message, value, this.topic, this.partition));
   }
 
   /** Writes one slice and settles each of its messages; never rejects: every outcome lands on the batch or the host. */
-  private async writeSlice(slice: DecodedMessage<V>[]): Promise<void> {
-    const toWrite = slice.filter((entry): entry is Decoded<V> => 'record' in entry);
-    const records = toWrite.map((entry) => entry.record);
-    const outcomes = new Map<SinkRecord<V>, Outcome<V>>();
-    if (records.length > 0) {
-      try {
-        const result = await this.host.options.sink.write(records);
-        for (const failure of result.failed) outcomes.set(records[failure.index]!, failure);
-      } catch (error) {
-        this.halted = true;
-        if (isSinkBackpressureError(error)) {
-          // Nothing was written: these offsets stay pending and are fetched again once the partition resumes.
-          this.host.backOff(this.topic, this.partition, error.retryAfterMs);
-          for (const record of records) outcomes.set(record, 'unwritten');
-        } else {
-          // What the sink wrote or failed for good is settled; the rest holds the partition back and stops the consumer.
-          const unwritten = isWriteError(error) ? (error.unwritten as readonly SinkRecord<V>[]) : records;
-          const unwrittenOffsets = new Set(unwritten.map((record) => record.offset));
-          for (const record of records) if (unwrittenOffsets.has(record.offset)) outcomes.set(record, 'unwritten');
-          for (const record of unwritten) outcomes.set(record, 'unwritten');
-          if (isWriteError(error)) for (const failure of error.failed as readonly RecordFailure<V>[]) outcomes.set(records[failure.index]!, failure);
-          const oldest = toWrite.find((entry) => outcomes.get(entry.record) === 'unwritten') ?? toWrite[0]!;
-          this.host.fail(KafkaSinkError.writeFailed(this.at(oldest.message), error));
-        }
-      }
+  private async writeSlice(slice: DecodedMessage<V, KafkaMessage>[]): Promise<void> {
+    const { outcomes, retryAfterMs, failure } = await writeDecoded(this.host.options.sink, slice, (message) => this.at(message));
+    if (retryAfterMs !== undefined) {
+      // Nothing was written: these offsets stay pending and are fetched again once the partition resumes.
+      this.halted = true;
+      this.host.backOff(this.topic, this.partition, retryAfterMs);
+    } else if (failure) {
+      this.halted = true;
+      this.host.fail(failure);
     }
-    await this.settle(slice, outcomes);
+    await settleSlice(slice, outcomes, this.settleTarget);
     this.scheduleCommit();
-  }
-
-  /** In offset order: written records are done; undecodable messages and failed records go to the dead-letter handler. */
-  private async settle(slice: DecodedMessage<V>[], outcomes: Map<SinkRecord<V>, Outcome<V>>): Promise<void> {
-    let written = 0;
-    for (const entry of slice) {
-      const { message } = entry;
-      const outcome = 'record' in entry ? outcomes.get(entry.record) : undefined;
-      if (outcome === 'unwritten') continue;
-      if ('error' in entry) {
-        if (!(await this.deadLetter({ ...this.at(message), message, reason: 'invalid-message', error: entry.error }))) continue;
-      } else if (outcome) {
-        const letter: DeadLetter<V> = { ...this.at(message), message, reason: outcome.reason, error: outcome.error, record: entry.record };
-        if (!(await this.deadLetter(outcome.field === undefined ? letter : { ...letter, field: outcome.field }))) continue;
-      } else {
-        written += 1;
-      }
-      this.tracker.done(BigInt(message.offset));
-    }
-    this.host.counted(written, 0);
-  }
-
-  /** True when the handler took the letter; otherwise the consumer is failing and the offset stays pending. */
-  private async deadLetter(letter: DeadLetter<V>): Promise<boolean> {
-    const handler = this.host.options.onDeadLetter;
-    if (!handler) {
-      this.halted = true;
-      this.host.fail(KafkaSinkError.undeliverable(letter as DeadLetter));
-      return false;
-    }
-    try {
-      await handler(letter);
-    } catch (error) {
-      this.halted = true;
-      this.host.fail(KafkaSinkError.deadLetterFailed(letter as DeadLetter, error));
-      return false;
-    }
-    this.host.counted(0, 1);
-    return true;
   }
 
   /** Commits run one after another, each with the latest done prefix, so a slow commit never lands after a newer one. */
@@ -222,7 +158,7 @@ export class PartitionBatch<V> {
       });
   }
 
-  private at(message: KafkaMessage) {
+  private at(message: KafkaMessage): KafkaPosition {
     return { topic: this.topic, partition: this.partition, offset: message.offset };
   }
 }

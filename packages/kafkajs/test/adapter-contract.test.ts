@@ -8,6 +8,7 @@
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { KafkaSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeConsumer, FakeLog } from './support/fake-consumer.js';
+import { runUntilCommitted } from '../../core/test/support/run-until-committed.js';
 
 const TOPIC = 'events';
 const PARTITIONS = 2;
@@ -47,18 +48,7 @@ testAdapter({
       Array.from({ length: PARTITIONS }, (_, partition) => partition).every(
         (partition) => (log.committedOffset(TOPIC, partition) ?? '0') === log.endOffset(TOPIC, partition),
       );
-    const stop = () => void consumer.stop();
-    signal.addEventListener('abort', stop, { once: true });
-    const watcher = setInterval(() => allCommitted() && stop(), 2);
-    let error: Error | undefined;
-    try {
-      await consumer.run();
-    } catch (caught) {
-      error = caught as Error;
-    } finally {
-      clearInterval(watcher);
-      signal.removeEventListener('abort', stop);
-    }
+    const error = await runUntilCommitted(consumer, signal, allCommitted);
     const committed = new Map<string, bigint>();
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const offset = log.committedOffset(TOPIC, partition);

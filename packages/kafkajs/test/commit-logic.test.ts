@@ -6,8 +6,8 @@ import { MemorySink, SinkBackpressureError, WriteError, type SinkRecord } from '
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkConsumer, KafkaSinkError, type DeadLetter, type JsonObject, type KafkaSinkConsumerOptions } from '../src/index.js';
 import { FakeConsumer, FakeLog, type FakeConsumerOptions } from './support/fake-consumer.js';
-import { deferred, ScriptedSink } from './support/scripted-sink.js';
-import { waitUntil } from './support/wait-until.js';
+import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
+import { waitUntil } from '../../core/test/support/wait-until.js';
 
 const TOPIC = 'events';
 
@@ -44,10 +44,7 @@ describe('KafkaSinkConsumer commit logic', () => {
 
   it('commits only the done prefix when writes finish out of order', async () => {
     const held = [deferred(), deferred(), deferred()];
-    const sink = new ScriptedSink<JsonObject>(async (records, call, self) => {
-      await held[call]?.promise;
-      return self.store(records);
-    });
+    const sink = ScriptedSink.holding<JsonObject>((call) => held[call]?.promise);
     const { log, pipe } = setup({ sink, recordsPerWrite: 2, writesInFlightPerPartition: 3 });
     log.appendJson(TOPIC, 0, ids(0, 6));
     const running = pipe.run();
@@ -174,10 +171,7 @@ describe('KafkaSinkConsumer commit logic', () => {
 
   it('on stop(), hands nothing more to the sink, finishes the writes in flight and commits them', async () => {
     const release = deferred();
-    const sink = new ScriptedSink<JsonObject>(async (records, _call, self) => {
-      await release.promise;
-      return self.store(records);
-    });
+    const sink = ScriptedSink.holding<JsonObject>(() => release.promise);
     const { log, pipe } = setup({ sink, recordsPerWrite: 10, writesInFlightPerPartition: 2 });
     log.appendJson(TOPIC, 0, ids(0, 100));
     const running = pipe.run();

@@ -3,39 +3,33 @@
  * lost in the handover (writes in flight finish before the group rejoins).
  */
 import { DynamoSink, type SinkRecord } from '@dynamo-sink/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KafkaSinkConsumer } from '../src/index.js';
-import { makeClient, startDynalite, type TestServer } from '../../core/test/support/servers.js';
-import { delayed, scanTable } from './support/dynamo-table.js';
-import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
-import { waitUntil } from './support/wait-until.js';
-import { tableDifferences, workload } from './support/workload.js';
+import { makeClient } from '../../core/test/support/servers.js';
+import { delayed, scanTable } from '../../core/test/support/dynamo-table.js';
+import { offsetTotal, useKafkaAndDynamo } from '../../core/test/support/kafka-scenarios.js';
+import { waitUntil } from '../../core/test/support/wait-until.js';
+import { tableDifferences, workload } from '../../core/test/support/workload.js';
+import { GROUP_TIMING } from './support/launcher.js';
 
 describe('two consumers in one group', () => {
-  let mock: KafkaMock;
-  let dynamo: TestServer;
-  beforeAll(async () => {
-    [mock, dynamo] = await Promise.all([startKafkaMock(), startDynalite()]);
-  });
-  afterAll(async () => {
-    await Promise.all([mock?.stop(), dynamo?.close()]);
-  });
+  const servers = useKafkaAndDynamo();
 
   it('split the partitions after a rebalance midway and lose nothing', async () => {
+    const { mock, dynamo } = servers;
     const topic = 'scale-out';
     const groupId = 'scale-out-group';
     const expected = workload(6_000, 6_000);
     await mock.produce(topic, expected.messages);
     const endOffsets = await mock.endOffsets(topic);
-    const end = Object.values(endOffsets).reduce((sum, offset) => sum + Number(offset), 0);
-    const committedTotal = async () =>
-      Object.values(await mock.committedOffsets(groupId, topic)).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
+    const end = offsetTotal(endOffsets);
+    const committedTotal = async () => offsetTotal(await mock.committedOffsets(groupId, topic), true);
 
     const sink = new DynamoSink({ tableName: 'scale-out', partitionKey: 'id', client: makeClient(dynamo.endpoint), createTable: true });
     const assignments: Record<string, number[][]> = { a: [], b: [] };
     const partitionsWritten: Record<string, Set<number>> = { a: new Set(), b: new Set() };
     const startMember = (name: 'a' | 'b') => {
-      const consumer = mock.kafka(name).consumer({ groupId, sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250 });
+      const consumer = mock.kafka(name).consumer({ groupId, ...GROUP_TIMING });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => assignments[name]!.push(payload.memberAssignment[topic] ?? []));
       const slow = delayed(sink, 100);
       const pipe = new KafkaSinkConsumer({

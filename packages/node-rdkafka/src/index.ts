@@ -4,13 +4,4 @@ export type { RdkafkaConsumerLike, CreateConsumer } from './consumer-like.js';
 export type { Deserializer } from './deserializer.js';
 export { deadLetterToTopic, type DeadLetter, type DeadLetterHandler, type DeadLetterToTopicOptions } from './dead-letter.js';
 // Shared with @dynamo-sink/kafkajs through core.
-export {
-  jsonDeserializer,
-  DEAD_LETTER_HEADERS,
-  KafkaSinkError,
-  type CommitEvent,
-  type DeadLetterReason,
-  type JsonObject,
-  type KafkaPosition,
-  type MessageSource,
-} from '@dynamo-sink/core/kafka';
+export * from '@dynamo-sink/core/kafka/adapter-api';

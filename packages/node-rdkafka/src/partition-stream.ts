@@ -1,7 +1,6 @@
-import { CommitTracker, isSinkBackpressureError, isWriteError, type RecordFailure, type SinkRecord } from '@dynamo-sink/core';
-import { KafkaSinkError, type KafkaPosition } from '@dynamo-sink/core/kafka';
+import { CommitTracker } from '@dynamo-sink/core';
+import { decodeMessages, settleSlice, writeDecoded, type DecodedMessage, type KafkaPosition, type KafkaSinkError, type SettleTarget } from '@dynamo-sink/core/kafka';
 import type { Message } from 'node-rdkafka';
-import type { DeadLetter } from './dead-letter.js';
 import type { ResolvedOptions } from './options.js';
 import { toSinkRecord } from './to-sink-record.js';
 
@@ -19,11 +18,6 @@ export interface StreamHost<V> {
   /** A write settled: the commit point or the buffered count may have moved. */
   progressed(): void;
 }
-
-type Decoded<V> = { readonly message: Message; readonly record: SinkRecord<V> };
-type DecodedMessage<V> = Decoded<V> | { readonly message: Message; readonly error: Error };
-/** A record's fate in a write: failed for good (to the dead-letter handler), or not written (holds the partition back). */
-type Outcome<V> = RecordFailure<V> | 'unwritten';
 
 /**
  * One assigned partition, from the messages read to the offset it may commit. Messages are cut into writes of up to
@@ -48,6 +42,7 @@ export class PartitionStream<V> {
   private pumping: Promise<void> | undefined;
   private closed = false;
   private backingOff = false;
+  private readonly settleTarget: SettleTarget<V, Message>;
 
   constructor(
     topic: string,
@@ -56,6 +51,13 @@ export class PartitionStream<V> {
   ) {
     this.topic = topic;
     this.partition = partition;
+    this.settleTarget = {
+      onDeadLetter: host.options.onDeadLetter,
+      position: (message) => this.at(message),
+      done: (message) => this.tracker.done(BigInt(message.offset)),
+      fail: (error) => this.host.fail(error),
+      counted: (written, deadLettered) => this.host.counted(written, deadLettered),
+    };
   }
 
   /** Records read and not yet in the done prefix: what this partition holds in memory. */
@@ -140,90 +142,26 @@ export class PartitionStream<V> {
     });
   }
 
-  private async decode(messages: readonly Message[]): Promise<DecodedMessage<V>[]> {
-    const decoded: DecodedMessage<V>[] = [];
-    for (const message of messages) {
-      try {
-        const value = await this.host.options.deserializer(message, { topic: this.topic, partition: this.partition });
-        decoded.push({ message, record: toSinkRecord(message, value) });
-      } catch (error) {
-        decoded.push({ message, error: error instanceof Error ? error : new Error(String(error)) });
-      }
-    }
-    return decoded;
+  private decode(messages: readonly Message[]): Promise<DecodedMessage<V, Message>[]> {
+    return decodeMessages(messages, this.host.options.deserializer, { topic: this.topic, partition: this.partition }, toSinkRecord);
   }
 
   /** Writes one slice and settles each of its messages; never rejects: every outcome lands on the stream or the host. */
-  private async writeSlice(slice: DecodedMessage<V>[]): Promise<void> {
-    const toWrite = slice.filter((entry): entry is Decoded<V> => 'record' in entry);
-    const records = toWrite.map((entry) => entry.record);
-    const outcomes = new Map<SinkRecord<V>, Outcome<V>>();
-    let backedOff = false;
-    if (records.length > 0) {
-      try {
-        const result = await this.host.options.sink.write(records);
-        for (const failure of result.failed) outcomes.set(records[failure.index]!, failure);
-      } catch (error) {
-        if (isSinkBackpressureError(error)) {
-          // Nothing was written: the whole window is handed over again once the partition resumes.
-          backedOff = true;
-          if (!this.backingOff) {
-            this.backingOff = true;
-            this.host.backOff(this, error.retryAfterMs);
-          }
-        } else {
-          // What the sink wrote or failed for good is settled; the rest holds the partition back and stops the consumer.
-          const unwritten = isWriteError(error) ? (error.unwritten as readonly SinkRecord<V>[]) : records;
-          const unwrittenOffsets = new Set(unwritten.map((record) => record.offset));
-          for (const record of records) if (unwrittenOffsets.has(record.offset)) outcomes.set(record, 'unwritten');
-          for (const record of unwritten) outcomes.set(record, 'unwritten');
-          if (isWriteError(error)) for (const failure of error.failed as readonly RecordFailure<V>[]) outcomes.set(records[failure.index]!, failure);
-          const oldest = toWrite.find((entry) => outcomes.get(entry.record) === 'unwritten') ?? toWrite[0]!;
-          this.host.fail(KafkaSinkError.writeFailed(this.at(oldest.message), error));
-        }
+  private async writeSlice(slice: DecodedMessage<V, Message>[]): Promise<void> {
+    const { outcomes, retryAfterMs, failure } = await writeDecoded(this.host.options.sink, slice, (message) => this.at(message));
+    if (retryAfterMs !== undefined) {
+      // Nothing was written: the whole window is handed over again once the partition resumes. A back-off settles
+      // nothing, not even this slice's bad messages: all of it is handed over again.
+      if (!this.backingOff) {
+        this.backingOff = true;
+        this.host.backOff(this, retryAfterMs);
       }
+    } else {
+      if (failure) this.host.fail(failure);
+      await settleSlice(slice, outcomes, this.settleTarget);
+      this.advanceDonePrefix();
     }
-    // A back-off settles nothing, not even this slice's bad messages: all of it is handed over again.
-    if (!backedOff) await this.settle(slice, outcomes);
     this.host.progressed();
-  }
-
-  /** In offset order: written records are done; undecodable messages and failed records go to the dead-letter handler. */
-  private async settle(slice: DecodedMessage<V>[], outcomes: Map<SinkRecord<V>, Outcome<V>>): Promise<void> {
-    let written = 0;
-    for (const entry of slice) {
-      const { message } = entry;
-      const outcome = 'record' in entry ? outcomes.get(entry.record) : undefined;
-      if (outcome === 'unwritten') continue;
-      if ('error' in entry) {
-        if (!(await this.deadLetter({ ...this.at(message), message, reason: 'invalid-message', error: entry.error }))) continue;
-      } else if (outcome) {
-        const letter: DeadLetter<V> = { ...this.at(message), message, reason: outcome.reason, error: outcome.error, record: entry.record };
-        if (!(await this.deadLetter(outcome.field === undefined ? letter : { ...letter, field: outcome.field }))) continue;
-      } else {
-        written += 1;
-      }
-      this.tracker.done(BigInt(message.offset));
-    }
-    this.host.counted(written, 0);
-    this.advanceDonePrefix();
-  }
-
-  /** True when the handler took the letter; otherwise the consumer is failing and the offset stays pending. */
-  private async deadLetter(letter: DeadLetter<V>): Promise<boolean> {
-    const handler = this.host.options.onDeadLetter;
-    if (!handler) {
-      this.host.fail(KafkaSinkError.undeliverable(letter as DeadLetter));
-      return false;
-    }
-    try {
-      await handler(letter);
-    } catch (error) {
-      this.host.fail(KafkaSinkError.deadLetterFailed(letter as DeadLetter, error));
-      return false;
-    }
-    this.host.counted(0, 1);
-    return true;
   }
 
   private advanceDonePrefix(): void {

@@ -1,17 +1,11 @@
-import { SinkError } from '@dynamo-sink/core';
-import type { JsonObject } from '@dynamo-sink/core/kafka';
+import { RunControl, type JsonObject, type KafkaRunStats } from '@dynamo-sink/core/kafka';
 import rdkafka, { type LibrdKafkaError, type Message, type TopicPartition, type TopicPartitionOffset } from 'node-rdkafka';
 import type { RdkafkaConsumerLike } from './consumer-like.js';
 import { resolveOptions, type RdkafkaSinkConsumerOptions, type ResolvedOptions } from './options.js';
 import { PartitionStream, type StreamHost } from './partition-stream.js';
 
-/** What `run()` resolves with. */
-export interface RdkafkaSinkStats {
-  /** Records the sink reported written. */
-  readonly written: number;
-  /** Messages handed to `onDeadLetter`. */
-  readonly deadLettered: number;
-}
+/** What `run()` resolves with: records the sink reported written, messages handed to `onDeadLetter`. */
+export interface RdkafkaSinkStats extends KafkaRunStats {}
 
 // librdkafka's rebalance event codes.
 const ASSIGN_PARTITIONS = -175;
@@ -46,11 +40,7 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
   private consumer: RdkafkaConsumerLike | undefined;
   private readonly streams = new Map<string, PartitionStream<V>>();
   private readonly host: StreamHost<V>;
-  private written = 0;
-  private deadLettered = 0;
-  private running = false;
-  private failure: Error | undefined;
-  private stopping: Promise<void> | undefined;
+  private readonly control = new RunControl('RdkafkaSinkConsumer');
   private consumeLoop: Promise<void> | undefined;
   /** Rebalance events are handled one after another: a revoke may take as long as the writes in flight. */
   private rebalances: Promise<void> = Promise.resolve();
@@ -61,28 +51,22 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
   private readonly commitSent = new Map<string, bigint>();
   private readonly commitConfirmed = new Map<string, bigint>();
   private commitScheduled = false;
-  private readonly stopped: Promise<void>;
-  private markStopped!: () => void;
 
   constructor(options: RdkafkaSinkConsumerOptions<V>) {
     this.options = resolveOptions(options);
-    this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.host = {
       options: this.options,
-      isActive: () => this.stopping === undefined,
+      isActive: () => !this.control.isStopping,
       fail: (error) => void this.halt(error),
       backOff: (stream, retryAfterMs) => this.backOff(stream, retryAfterMs),
-      counted: (written, deadLettered) => {
-        this.written += written;
-        this.deadLettered += deadLettered;
-      },
+      counted: this.control.counted,
       progressed: () => this.scheduleCommit(),
     };
   }
 
   /** Totals so far. */
   get stats(): RdkafkaSinkStats {
-    return { written: this.written, deadLettered: this.deadLettered };
+    return this.control.stats;
   }
 
   /** Records read and not yet written or dead-lettered, across the assigned partitions. */
@@ -98,14 +82,12 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
    * with librdkafka's error when connecting or consuming fails for good. Call it once.
    */
   async run(): Promise<RdkafkaSinkStats> {
-    if (this.running) throw new SinkError('RdkafkaSinkConsumer.run() was already called; create a new one to run again');
-    if (this.stopping) throw new SinkError('RdkafkaSinkConsumer was stopped before run(); create a new one to run');
-    this.running = true;
+    this.control.begin();
     try {
       const consumer = this.createConsumer();
       this.consumer = consumer;
       await new Promise<void>((resolve, reject) => consumer.connect({}, (error) => (error ? reject(toError(error)) : resolve())));
-      if (!this.stopping) {
+      if (!this.control.isStopping) {
         consumer.setDefaultConsumeTimeout(this.options.consumeTimeoutMs);
         consumer.subscribe([...this.options.topics]);
         this.consumeLoop = this.consumeUntilStopped(consumer);
@@ -113,9 +95,7 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
     } catch (error) {
       void this.halt(toError(error));
     }
-    await this.stopped;
-    if (this.failure) throw this.failure;
-    return this.stats;
+    return this.control.finished();
   }
 
   /**
@@ -139,8 +119,7 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
   }
 
   private halt(error?: Error): Promise<void> {
-    if (error) this.failure ??= error;
-    this.stopping ??= (async () => {
+    return this.control.halt(error, async () => {
       for (const timer of this.backOffTimers.values()) clearTimeout(timer);
       this.backOffTimers.clear();
       await this.consumeLoop;
@@ -151,14 +130,12 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
       // Disconnecting leaves the group: librdkafka calls the rebalance callback with a revoke, which finds every
       // partition already closed and committed, and unassigns at once.
       if (consumer) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-      this.markStopped();
-    })();
-    return this.stopping;
+    });
   }
 
   private async consumeUntilStopped(consumer: RdkafkaConsumerLike): Promise<void> {
     const { consumeBatchSize } = this.options;
-    while (!this.stopping) {
+    while (!this.control.isStopping) {
       this.syncPauses();
       let messages: Message[];
       try {
@@ -226,7 +203,7 @@ export class RdkafkaSinkConsumer<V = JsonObject> {
   /** The sink is saturated: stop fetching this partition for a while, then hand its unsettled records over again. */
   private backOff(stream: PartitionStream<V>, retryAfterMs: number): void {
     const key = partitionKey(stream.topic, stream.partition);
-    if (this.stopping || this.backOffTimers.has(key)) return;
+    if (this.control.isStopping || this.backOffTimers.has(key)) return;
     const timer = setTimeout(() => {
       this.backOffTimers.delete(key);
       void stream.retryAfterBackOff();

@@ -5,8 +5,8 @@
 import { MemorySink, SinkBackpressureError, type SinkRecord } from '@dynamo-sink/core';
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkError, RdkafkaSinkConsumer, type DeadLetter, type JsonObject, type RdkafkaSinkConsumerOptions } from '../src/index.js';
-import { deferred, ScriptedSink } from '../../kafkajs/test/support/scripted-sink.js';
-import { waitUntil } from '../../kafkajs/test/support/wait-until.js';
+import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
+import { waitUntil } from '../../core/test/support/wait-until.js';
 import { FakeRdkafkaConsumer } from './support/fake-consumer.js';
 
 const TOPIC = 'events';
@@ -41,10 +41,7 @@ describe('RdkafkaSinkConsumer commit logic', () => {
 
   it('commits only the done prefix when writes finish out of order', async () => {
     const held = [deferred(), deferred(), deferred()];
-    const sink = new ScriptedSink<JsonObject>(async (records, call, self) => {
-      await held[call]?.promise;
-      return self.store(records);
-    });
+    const sink = ScriptedSink.holding<JsonObject>((call) => held[call]?.promise);
     const { fake, pipe } = setup({ sink, recordsPerWrite: 2, writesInFlightPerPartition: 3, consumeBatchSize: 2 });
     fake.appendJson(0, ids(0, 6));
     const running = pipe.run();
@@ -89,7 +86,7 @@ describe('RdkafkaSinkConsumer commit logic', () => {
 
   it('pauses a partition the sink pushes back on, then hands its records over again in order', async () => {
     const sink = new ScriptedSink<JsonObject>((records, call, self) => {
-      if (call === 1) throw new SinkBackpressureError('slow down', { retryAfterMs: 30 });
+      if (call === 1) throw new SinkBackpressureError(30);
       return self.store(records);
     });
     const { fake, pipe } = setup({ sink, recordsPerWrite: 10, writesInFlightPerPartition: 1, consumeBatchSize: 10 });
@@ -105,10 +102,7 @@ describe('RdkafkaSinkConsumer commit logic', () => {
 
   it('on a revoke, finishes the writes in flight and commits them before unassigning', async () => {
     const held = deferred();
-    const sink = new ScriptedSink<JsonObject>(async (records, call, self) => {
-      if (call === 1) await held.promise;
-      return self.store(records);
-    });
+    const sink = ScriptedSink.holding<JsonObject>((call) => (call === 1 ? held.promise : undefined));
     const { fake, pipe } = setup({ sink, recordsPerWrite: 5, writesInFlightPerPartition: 1, consumeBatchSize: 5 });
     fake.appendJson(0, ids(0, 20));
     const running = pipe.run();
@@ -126,10 +120,7 @@ describe('RdkafkaSinkConsumer commit logic', () => {
 
   it('stop() lets the writes in flight finish and commits them before disconnecting', async () => {
     const held = deferred();
-    const sink = new ScriptedSink<JsonObject>(async (records, _call, self) => {
-      await held.promise;
-      return self.store(records);
-    });
+    const sink = ScriptedSink.holding<JsonObject>(() => held.promise);
     const { fake, pipe } = setup({ sink, recordsPerWrite: 5, writesInFlightPerPartition: 2, consumeBatchSize: 10 });
     fake.appendJson(0, ids(0, 10));
     const running = pipe.run();

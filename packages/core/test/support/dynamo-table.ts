@@ -1,9 +1,9 @@
 /**
- * Reading a table back from dynalite. The AWS SDK is a dependency of core, not of this package, so a scan here is a
+ * Reading a table back from dynalite, for the Kafka adapters' tests (the AWS SDK is not their dependency): a scan is a
  * plain HTTP call to DynamoDB's JSON API (dynalite checks that a signature is present, not that it is right). Items
  * come back as raw AttributeValues: `{ id: { S: 'a' }, n: { N: '12345678901234567890' } }`, numbers as exact strings.
  */
-import type { Sink, SinkRecord, WriteResult } from '@dynamo-sink/core';
+import type { Sink, SinkRecord, WriteResult } from '../../src/index.js';
 
 export type RawItem = Record<string, Record<string, unknown>>;
 

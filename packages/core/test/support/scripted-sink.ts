@@ -1,4 +1,4 @@
-import { RecordError, type FailureReason, type RecordFailure, type Sink, type SinkRecord, type WriteResult } from '@dynamo-sink/core';
+import { RecordError, type FailureReason, type RecordFailure, type Sink, type SinkRecord, type WriteResult } from '../../src/index.js';
 
 /** What a ScriptedSink does with one write call: the call's records, its 0-based number, and the sink (to `store`). */
 export type WriteStep<V> = (records: readonly SinkRecord<V>[], call: number, sink: ScriptedSink<V>) => Promise<WriteResult<V>> | WriteResult<V>;
@@ -14,6 +14,14 @@ export class ScriptedSink<V = unknown> implements Sink<V> {
   readonly stored: SinkRecord<V>[] = [];
 
   constructor(private readonly step: WriteStep<V> = (records, _call, sink) => sink.store(records)) {}
+
+  /** A sink whose write call number `call` waits for `hold(call)` (nothing: it goes on at once), then stores its records. */
+  static holding<V>(hold: (call: number) => PromiseLike<unknown> | undefined): ScriptedSink<V> {
+    return new ScriptedSink<V>(async (records, call, sink) => {
+      await hold(call);
+      return sink.store(records);
+    });
+  }
 
   async write(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
     const call = this.calls.push([...records]) - 1;

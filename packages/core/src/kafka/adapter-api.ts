@@ -1,0 +1,14 @@
+/**
+ * The part of each Kafka adapter's public API that lives in core: `@dynamo-sink/kafkajs` and
+ * `@dynamo-sink/node-rdkafka` re-export all of it, so that each package's API stays whole.
+ */
+export {
+  jsonDeserializer,
+  DEAD_LETTER_HEADERS,
+  KafkaSinkError,
+  type CommitEvent,
+  type DeadLetterReason,
+  type JsonObject,
+  type KafkaPosition,
+  type MessageSource,
+} from './index.js';
