@@ -21,7 +21,7 @@ export interface PipeOptions<T = unknown, V = unknown> {
    * @default BigInt(index), the item's 0-based index
    */
   readonly positionOf?: (item: T, index: number) => bigint;
-  /** Records per `write` call, at most. @default 500 */
+  /** Records per `write` call, at most (1,000: fewer, fuller calls cost a DynamoSink less per record). @default 1000 */
   readonly batchSize?: number;
   /** Estimated bytes per `write` call, at most (a single larger record goes alone). @default 4_194_304 (4 MiB) */
   readonly maxBatchBytes?: number;
@@ -74,7 +74,7 @@ export interface ResolvedPipeOptions<T, V> {
 
 /** The defaults, in one place. */
 export const PIPE_DEFAULTS = {
-  batchSize: 500,
+  batchSize: 1000,
   maxBatchBytes: 4 * 1024 * 1024,
   lingerMs: 50,
   maxWritesInFlight: 16,
