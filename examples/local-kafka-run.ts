@@ -1,0 +1,139 @@
+// What examples/kafkajs and examples/node-rdkafka share: a Kafka broker and a DynamoDB on this machine, the sample
+// messages, and a run of one consumer until every partition's committed offset reaches its end, with progress lines
+// and a summary. Each example keeps only what is its client's: its producer and its consumer.
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { startKafkaMock, type KafkaMock } from '../packages/core/test/support/kafka-mock.js';
+
+export const TOPIC = 'events';
+export const DEAD_LETTER_TOPIC = 'events.dead-letter';
+const MESSAGES = 20_000;
+
+/** A consumer as both adapters shape it. */
+export interface ExampleConsumer {
+  run(): Promise<{ written: number; deadLettered: number }>;
+  stop(): Promise<void>;
+  readonly stats: { readonly written: number; readonly deadLettered: number };
+}
+
+export interface LocalRun {
+  readonly mock: KafkaMock;
+  /** For the example's DynamoSink: the embedded DynamoDB. */
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Commits by partition: hand it to the consumer's `onCommit`. */
+  readonly onCommit: (commit: { partition: number; offset: string }) => void;
+}
+
+/**
+ * Starts librdkafka's mock cluster (kcat) and dynalite, produces the sample messages, lets `setUp` build the sink and
+ * the consumer, runs it until it has caught up (or Ctrl-C), prints a summary, and stops everything (`close` releases
+ * what `setUp` made).
+ */
+export async function runLocally(
+  table: string,
+  setUp: (run: LocalRun) => Promise<{ consumer: ExampleConsumer; close(): Promise<void> }>,
+): Promise<void> {
+  const mock = await startKafkaMock();
+  console.log(`Kafka (librdkafka mock cluster in kcat, pid ${mock.pid}) on ${mock.bootstrap}`);
+  const dynamo = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  console.log(`DynamoDB (dynalite, in this process, pid ${process.pid}) on ${endpoint}`);
+  const clientConfig = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'example', secretAccessKey: 'example' } };
+
+  let close = async () => {};
+  try {
+    // Keyed, so each id stays in one partition; produced before the consumer starts, so these end offsets are "done".
+    await mock.produce(TOPIC, sampleMessages());
+    const endOffsets = await mock.endOffsets(TOPIC);
+    console.log(`Produced ${MESSAGES.toLocaleString('en-US')} messages to "${TOPIC}": end offsets ${JSON.stringify(endOffsets)}`);
+
+    const committed: Record<number, string> = {};
+    let firstCommitAt: number | undefined;
+    const onCommit = ({ partition, offset }: { partition: number; offset: string }) => {
+      committed[partition] = offset;
+      firstCommitAt ??= performance.now(); // the group join (~3 s on the mock) comes before it
+    };
+    const built = await setUp({ mock, clientConfig, onCommit });
+    close = built.close;
+    const { consumer } = built;
+
+    const stopOnSignal = (signal: NodeJS.Signals) => {
+      console.log(`\n${signal}: stopping (writes in flight finish and are committed)`);
+      void consumer.stop();
+    };
+    process.once('SIGINT', stopOnSignal);
+    process.once('SIGTERM', stopOnSignal);
+    const started = performance.now();
+    const caughtUp = () => Object.entries(endOffsets).every(([partition, end]) => BigInt(committed[Number(partition)] ?? -1) >= BigInt(end));
+    const progress = setInterval(() => {
+      const { written, deadLettered } = consumer.stats;
+      console.log(`${seconds(started).toFixed(1).padStart(5)} s  written ${written.toLocaleString('en-US')}  dead-lettered ${deadLettered}  committed ${JSON.stringify(committed)}`);
+      if (caughtUp()) void consumer.stop();
+    }, 1_000);
+    let totals: { written: number; deadLettered: number };
+    try {
+      totals = await consumer.run();
+    } finally {
+      clearInterval(progress);
+      process.removeListener('SIGINT', stopOnSignal);
+      process.removeListener('SIGTERM', stopOnSignal);
+    }
+    const elapsed = seconds(started);
+
+    const join = firstCommitAt === undefined ? '' : `, first commit after ${((firstCommitAt - started) / 1000).toFixed(1)} s of group join`;
+    const items = await countItems(endpoint, table);
+    const deadLetters = Object.values(await mock.endOffsets(DEAD_LETTER_TOPIC).catch(() => ({}))).reduce((sum, offset) => sum + Number(offset), 0);
+    console.log(`\n${caughtUp() ? 'Caught up' : 'Stopped'} in ${elapsed.toFixed(1)} s`);
+    console.log(`  items in "${table}" (Scan count): ${items.toLocaleString('en-US')}`);
+    console.log(`  written ${totals.written.toLocaleString('en-US')} (${Math.round(totals.written / elapsed).toLocaleString('en-US')} records/s overall${join}), dead-lettered ${totals.deadLettered}; messages in "${DEAD_LETTER_TOPIC}": ${deadLetters}`);
+    for (const [partition, end] of Object.entries(endOffsets)) {
+      console.log(`  partition ${partition}: committed ${committed[Number(partition)] ?? 'nothing'} of end ${end}`);
+    }
+  } finally {
+    await close();
+    await mock.stop(); // SIGTERM to the kcat process (SIGKILL after 2 s)
+    console.log(`Stopped Kafka (pid ${mock.pid}) and DynamoDB.`);
+    dynamo.closeAllConnections();
+    await new Promise((resolve) => dynamo.close(resolve));
+  }
+}
+
+/** Readings keyed by id, with a few messages that can never be written. */
+function sampleMessages(): { key: string; value: string }[] {
+  const start = Date.UTC(2022, 10, 7) * 1000;
+  return Array.from({ length: MESSAGES }, (_, i) => {
+    const id = `r${i + 1}`;
+    if (i % 5_000 === 1_234) return { key: id, value: `{"id": "${id}", "reading": 12,` }; // not JSON
+    if (i % 5_000 === 3_456) return { key: id, value: JSON.stringify({ timestamp: start + i, reading: i % 997 }) }; // no "id"
+    return { key: id, value: JSON.stringify({ id, timestamp: start + i, device: `device-${i % 50}`, reading: i % 997 }) };
+  });
+}
+
+/** Items in the table, over DynamoDB's JSON API with plain fetch (the AWS SDK is core's dependency, not the examples'). */
+async function countItems(endpoint: string, tableName: string): Promise<number> {
+  let count = 0;
+  let startKey: unknown;
+  do {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.Scan',
+        'x-amz-date': '20200101T000000Z',
+        // dynalite checks that a signature is present, not that it is right.
+        authorization: 'AWS4-HMAC-SHA256 Credential=example/20200101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+      },
+      body: JSON.stringify({ TableName: tableName, Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    });
+    const page = (await response.json()) as { Count?: number; LastEvaluatedKey?: unknown; message?: string };
+    if (!response.ok) throw new Error(`Scan failed: ${page.message ?? response.status}`);
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
