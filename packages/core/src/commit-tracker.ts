@@ -2,9 +2,10 @@
  * Says how far a source may commit: positions are handed out in source order; commit stops at the first one not yet done.
  *
  * Records finish out of order (writes run concurrently, a record may wait in a retry), but a source such as a Kafka
- * partition or a file can only checkpoint a prefix. The tracker keeps the tracked positions in order and the ones
- * still pending in a set; `committed` is the last position of the done prefix. Each position is pushed once and
- * popped once, so every call is O(1) amortized.
+ * partition or a file can only checkpoint a prefix. The tracker keeps the tracked positions in order, with a done
+ * flag each; `committed` is the last position of the done prefix. Positions only increase, so finding one is a
+ * binary search (and usually the first look: records mostly finish in order), with no hashing of bigints on the
+ * path of every record. Each position is pushed once and dropped once.
  *
  * @example
  * const tracker = new CommitTracker();
@@ -15,29 +16,33 @@
 export class CommitTracker {
   /** Tracked positions from the oldest one not yet committed, in order; `head` is where that oldest one sits. */
   private order: bigint[] = [];
+  /** `done[i]` says whether `order[i]` is done. */
+  private isDone: boolean[] = [];
   private head = 0;
-  /** Tracked and not done. */
-  private readonly open = new Set<bigint>();
-  private last: bigint | undefined;
+  private open = 0;
   private committedPosition: bigint | undefined;
 
   /** Registers the next position, in source order (bigint, e.g. a Kafka offset or a line number); strictly increasing. */
   track(position: bigint): void {
     if (typeof position !== 'bigint') throw new TypeError(`Expected a bigint position, got ${describe(position)}`);
-    if (this.last !== undefined && position <= this.last) {
-      throw new RangeError(`Positions must be tracked in increasing order: ${position} after ${this.last}`);
+    const last = this.order.length > 0 ? this.order[this.order.length - 1] : this.committedPosition;
+    if (last !== undefined && position <= last) {
+      throw new RangeError(`Positions must be tracked in increasing order: ${position} after ${last}`);
     }
-    this.last = position;
     this.order.push(position);
-    this.open.add(position);
+    this.isDone.push(false);
+    this.open++;
   }
 
   /** The record at `position` is written, or failed and handed to a dead-letter handler. Any order. */
   done(position: bigint): void {
     if (typeof position !== 'bigint') throw new TypeError(`Expected a bigint position, got ${describe(position)}`);
-    if (!this.open.delete(position)) {
+    const at = this.order[this.head] === position ? this.head : this.find(position);
+    if (at < 0 || this.isDone[at]) {
       throw new RangeError(`Position ${position} is not pending: it was never tracked, or is already done`);
     }
+    this.isDone[at] = true;
+    this.open--;
     this.advance();
   }
 
@@ -51,19 +56,35 @@ export class CommitTracker {
 
   /** Tracked but not done. */
   get pending(): number {
-    return this.open.size;
+    return this.open;
+  }
+
+  /** Where `position` sits among the positions not yet committed, or -1. */
+  private find(position: bigint): number {
+    let low = this.head;
+    let high = this.order.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.order[middle]!;
+      if (value === position) return middle;
+      if (value < position) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   private advance(): void {
-    const order = this.order;
+    const { order, isDone } = this;
     let head = this.head;
-    while (head < order.length && !this.open.has(order[head]!)) this.committedPosition = order[head++];
-    // Drop the committed prefix once it is the larger half, so the array stays proportional to what is pending.
+    while (head < order.length && isDone[head]) this.committedPosition = order[head++];
+    // Drop the committed prefix once it is the larger half, so the arrays stay proportional to what is pending.
     if (head > 1024 && head * 2 > order.length) {
       this.order = order.slice(head);
+      this.isDone = isDone.slice(head);
       head = 0;
     } else if (head === order.length) {
       order.length = 0;
+      isDone.length = 0;
       head = 0;
     }
     this.head = head;
