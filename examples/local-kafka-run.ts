@@ -3,6 +3,7 @@
 // and a summary. Each example keeps only what is its client's: its producer and its consumer.
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
+import { scanTable } from '../packages/core/test/support/dynamo-table.js';
 import { startKafkaMock, type KafkaMock } from '../packages/core/test/support/kafka-mock.js';
 
 export const TOPIC = 'events';
@@ -82,7 +83,7 @@ export async function runLocally(
     const elapsed = seconds(started);
 
     const join = firstCommitAt === undefined ? '' : `, first commit after ${((firstCommitAt - started) / 1000).toFixed(1)} s of group join`;
-    const items = await countItems(endpoint, table);
+    const items = (await scanTable(endpoint, table)).length;
     const deadLetters = Object.values(await mock.endOffsets(DEAD_LETTER_TOPIC).catch(() => ({}))).reduce((sum, offset) => sum + Number(offset), 0);
     console.log(`\n${caughtUp() ? 'Caught up' : 'Stopped'} in ${elapsed.toFixed(1)} s`);
     console.log(`  items in "${table}" (Scan count): ${items.toLocaleString('en-US')}`);
@@ -108,30 +109,6 @@ function sampleMessages(): { key: string; value: string }[] {
     if (i % 5_000 === 3_456) return { key: id, value: JSON.stringify({ timestamp: start + i, reading: i % 997 }) }; // no "id"
     return { key: id, value: JSON.stringify({ id, timestamp: start + i, device: `device-${i % 50}`, reading: i % 997 }) };
   });
-}
-
-/** Items in the table, over DynamoDB's JSON API with plain fetch (the AWS SDK is core's dependency, not the examples'). */
-async function countItems(endpoint: string, tableName: string): Promise<number> {
-  let count = 0;
-  let startKey: unknown;
-  do {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': 'DynamoDB_20120810.Scan',
-        'x-amz-date': '20200101T000000Z',
-        // dynalite checks that a signature is present, not that it is right.
-        authorization: 'AWS4-HMAC-SHA256 Credential=example/20200101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
-      },
-      body: JSON.stringify({ TableName: tableName, Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-    });
-    const page = (await response.json()) as { Count?: number; LastEvaluatedKey?: unknown; message?: string };
-    if (!response.ok) throw new Error(`Scan failed: ${page.message ?? response.status}`);
-    count += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return count;
 }
 
 function seconds(since: number): number {

@@ -8,7 +8,7 @@ import { startDynamoDBLocal, type DynamoDBLocalServer } from '../../../packages/
 import { startKafkaMock, type KafkaMock } from '../../../packages/core/test/support/kafka-mock.js';
 import { describeTable, scanTable, type RawItem } from './support/scan-table.js';
 import { metricsPortOf, readMetric, startService, type ServiceProcess } from './support/service-process.js';
-import { waitUntil } from './support/wait-until.js';
+import { waitUntil } from '../../../packages/core/test/support/wait-until.js';
 
 /** The message of the seed's README. */
 const SEED_MESSAGE = { timestamp: 1667844200703123, key1: 'value1', key2: 10, key3: 'value3' };
@@ -87,8 +87,8 @@ describe.each(CLIENTS)("the seed's three examples, end to end, with kafka_client
         const topic = `seed-example-${n + 1}-${client}`;
         await kafka.produce(topic, [{ value: JSON.stringify(SEED_MESSAGE) }, { value: 'this is not JSON' }]);
         const service = startService({ ...baseEnv(client), input: topic, dead_letter_topic: `${topic}.dead-letter`, ...example.env });
-        await waitUntil(async () => (await scanTable(dynamo.endpoint, topic).catch(() => [])).length > 0, { timeoutMs: 30_000, what: `${example.name} item` });
-        await waitUntil(async () => sum(await kafka.endOffsets(`${topic}.dead-letter`).catch(() => ({}))) === 1, { timeoutMs: 10_000, what: 'the dead letter' });
+        await waitUntil(async () => (await scanTable(dynamo.endpoint, topic).catch(() => [])).length > 0, { intervalMs: 100, timeoutMs: 30_000, what: `${example.name} item` });
+        await waitUntil(async () => sum(await kafka.endOffsets(`${topic}.dead-letter`).catch(() => ({}))) === 1, { intervalMs: 100, timeoutMs: 10_000, what: 'the dead letter' });
         const port = metricsPortOf(service)!;
         expect(await readMetric(port, 'dynamo_sink_records_dead_lettered_total')).toBe(1);
         expect(await readMetric(port, 'dynamo_sink_records_written_total')).toBe(1);
@@ -187,7 +187,7 @@ describe.each(CLIENTS)('stopping and crashing mid-stream with kafka_client=%s', 
     expect((await scanTable(dynamo.endpoint, topic)).length).toBe(committedAtStop);
 
     const second = startService(streamEnv(topic));
-    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { timeoutMs: 30_000, what: 'every offset committed' });
+    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { intervalMs: 100, timeoutMs: 30_000, what: 'every offset committed' });
     expect(await stopWith(second, 'SIGTERM')).toBe(0);
     // The last progress line, written at stop, reads the group's lag from the brokers: nothing left.
     expect(second.stdout()).toMatch(/ info  progress .* lag=0\n(.*\n)*.* info  stopped /);
@@ -207,7 +207,7 @@ describe.each(CLIENTS)('stopping and crashing mid-stream with kafka_client=%s', 
 
     // The group waits out the killed member's session (10 s) before the new one gets the partitions.
     const second = startService(streamEnv(topic));
-    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { timeoutMs: 45_000, what: 'every offset committed' });
+    await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)) === RECORDS, { intervalMs: 100, timeoutMs: 45_000, what: 'every offset committed' });
     expect(await stopWith(second, 'SIGTERM')).toBe(0);
     expect(await kafka.committedOffsets(`dynamo-sink-${topic}`, topic)).toEqual(end);
     await expectEveryRecordOnce(topic);

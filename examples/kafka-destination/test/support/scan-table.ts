@@ -1,30 +1,16 @@
 /**
  * Reading a table back over DynamoDB's JSON API with plain `fetch`: the AWS SDK is core's dependency, not this
- * example's. DynamoDB Local and dynalite check that a signature is present, not that it is right. Items come back as
- * raw AttributeValues (`{ key1: { S: 'value1' }, key2: { N: '10' } }`).
+ * example's. Scans are core's test helper; DescribeTable and the seed-style rendering are this service's.
  */
-export type RawItem = Record<string, Record<string, unknown>>;
+import type { RawItem } from '../../../../packages/core/test/support/dynamo-table.js';
+
+export { scanTable, type RawItem } from '../../../../packages/core/test/support/dynamo-table.js';
 
 const HEADERS = {
   'content-type': 'application/x-amz-json-1.0',
   'x-amz-date': '20200101T000000Z',
   authorization: 'AWS4-HMAC-SHA256 Credential=AKIDLOCAL/20200101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
 };
-
-/** Every item of the table, through as many Scan pages as it takes. */
-export async function scanTable(endpoint: string, tableName: string): Promise<RawItem[]> {
-  const items: RawItem[] = [];
-  let startKey: unknown;
-  do {
-    const page = (await call(endpoint, 'Scan', { TableName: tableName, ...(startKey ? { ExclusiveStartKey: startKey } : {}) })) as {
-      Items?: RawItem[];
-      LastEvaluatedKey?: unknown;
-    };
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
 
 /** DescribeTable's `Table`, or undefined when the table does not exist. */
 export async function describeTable(endpoint: string, tableName: string): Promise<Record<string, unknown> | undefined> {
