@@ -35,8 +35,12 @@ export class PipeRun<T, V> {
   private lastAddedAt = 0;
   private lastOffered: bigint | undefined;
 
+  /**
+   * `source` yields items one by one, or (`grouped`) in arrays: a source that reads many items at once (NDJSON, a
+   * chunk at a time) hands them over with one await per group instead of one per item.
+   */
   constructor(
-    private readonly iterator: AsyncIterator<T>,
+    private readonly source: { readonly iterator: AsyncIterator<T>; readonly grouped: false } | { readonly iterator: AsyncIterator<readonly T[]>; readonly grouped: true },
     sink: Sink<V>,
     private readonly options: ResolvedPipeOptions<T, V>,
   ) {
@@ -48,13 +52,14 @@ export class PipeRun<T, V> {
   async run(): Promise<PipeResult> {
     const { signal } = this.options;
     const abort = () => this.stop();
+    const { iterator } = this.source;
     if (signal?.aborted) {
-      await this.iterator.return?.().catch(() => {});
+      await iterator.return?.().catch(() => {});
       return this.totals();
     }
     signal?.addEventListener('abort', abort, { once: true });
     try {
-      await this.pullAll(this.iterator);
+      await this.pullAll(iterator);
       if (!this.stopping) this.flush(); // the source ended: the last partial batch goes now
       await this.writes.idle();
       await this.commits.settled();
@@ -72,14 +77,24 @@ export class PipeRun<T, V> {
 
   // ——— pulling ———
 
-  private async pullAll(iterator: AsyncIterator<T>): Promise<void> {
+  private async pullAll(iterator: AsyncIterator<T | readonly T[]>): Promise<void> {
     const { maxPending } = this.options;
-    let pendingPull: Promise<IteratorResult<T>> | undefined;
+    let pendingPull: Promise<IteratorResult<T | readonly T[]>> | undefined;
+    // The items of the last pull not yet accepted: a group is taken in item by item, as room frees up.
+    let group: readonly T[] = [];
+    let next = 0;
     try {
       while (!this.stopping) {
         if (this.tracker.pending >= maxPending) {
           this.flush(); // nothing more can join the partial batch until records settle: no point lingering
           await this.capacityFreed();
+          continue;
+        }
+        if (next < group.length) {
+          const accepting = this.accept(group[next++]!, this.read++);
+          // Records came: a group counts as one arrival (and so does a wait for onFailure, so the partial batch does not wait too).
+          if (next === group.length || accepting) this.armLinger();
+          if (accepting) await accepting; // only an InvalidRecord makes us wait (for onFailure)
           continue;
         }
         pendingPull = iterator.next();
@@ -88,8 +103,8 @@ export class PipeRun<T, V> {
         if (step !== STOPPED) pendingPull = undefined;
         if (step === STOPPED || this.stopping) break; // an item that arrives after the stop is never written
         if (step.done) return;
-        const accepting = this.accept(step.value, this.read++);
-        if (accepting) await accepting; // only an InvalidRecord makes us wait (for onFailure)
+        group = this.source.grouped ? (step.value as readonly T[]) : [step.value as T];
+        next = 0;
       }
     } catch (error) {
       pendingPull = undefined; // the source threw (its pull is over), or a callback did
@@ -129,7 +144,6 @@ export class PipeRun<T, V> {
       );
     }
     this.batches.add(record, position, index);
-    this.armLinger();
     return undefined;
   }
 
@@ -137,7 +151,7 @@ export class PipeRun<T, V> {
    * The pull, or STOPPED as soon as the pipe stops. Not Promise.race against one long-lived promise: each race would
    * leave a reaction on it holding the settled pull, and memory would grow with every record.
    */
-  private cancellable(pull: Promise<IteratorResult<T>>): Promise<IteratorResult<T> | typeof STOPPED> {
+  private cancellable<R>(pull: Promise<R>): Promise<R | typeof STOPPED> {
     return new Promise((resolve, reject) => {
       this.cancelPull = () => resolve(STOPPED);
       pull.then(resolve, reject);

@@ -1,6 +1,6 @@
 import { ConfigError, type Sink, type SinkRecord } from '@dynamo-sink/core';
 import type { InvalidRecord } from './invalid-record.js';
-import { describe, resolvePipeOptions, type PipeOptions } from './options.js';
+import { describe, resolvePipeOptions, type PipeOptions, type ResolvedPipeOptions } from './options.js';
 import type { PipeResult } from './pipe-result.js';
 import { PipeRun } from './pipe-run.js';
 import { openSource, type Source } from './source.js';
@@ -37,9 +37,20 @@ export function pipeToSink<T, V>(
   options: PipeOptions<T, V> & { readonly toRecord: NonNullable<PipeOptions<T, V>['toRecord']> },
 ): Promise<PipeResult>;
 export async function pipeToSink<T, V>(source: Source<T>, sink: Sink<V>, options?: PipeOptions<T, V>): Promise<PipeResult> {
+  const resolved = resolveOptions(sink, options);
+  return new PipeRun({ iterator: openSource(source), grouped: false }, sink, resolved).run();
+}
+
+/** `pipeToSink` for a source read in groups of items (pipeNdjson's). */
+export async function pipeGroupsToSink<T, V>(groups: AsyncIterator<readonly T[]>, sink: Sink<V>, options: PipeOptions<T, V>): Promise<PipeResult> {
+  const resolved = resolveOptions(sink, options);
+  return new PipeRun({ iterator: groups, grouped: true }, sink, resolved).run();
+}
+
+function resolveOptions<T, V>(sink: Sink<V>, options: PipeOptions<T, V> | undefined): ResolvedPipeOptions<T, V> {
   const resolved = resolvePipeOptions(options);
   if (typeof sink !== 'object' || sink === null || typeof sink.write !== 'function') {
     throw new ConfigError(`Expected \`sink\` to be a Sink with a write(records) method, got ${describe(sink)}`);
   }
-  return new PipeRun(openSource(source), sink, resolved).run();
+  return resolved;
 }

@@ -1,6 +1,7 @@
 import { MemorySink, type Sink, type SinkRecord, type WriteResult } from '@dynamo-sink/core';
 import { describe, expect, it } from 'vitest';
-import { pipeToSink } from '../src/index.js';
+import { Readable } from 'node:stream';
+import { pipeNdjson, pipeToSink } from '../src/index.js';
 import { numberedRecords, sleep, until } from './support/sources.js';
 
 /** Writes nothing anywhere: counts, after a delay. Memory can then only grow inside the pipe. */
@@ -61,5 +62,32 @@ describe('bounded memory on an endless source', () => {
     if (!gc) return; // run without --expose-gc: the bound above was checked, the heap cannot be measured reliably
     // At most maxPending (10,000) small records are alive at either point; 200k retained would be ~20 MB.
     expect(heapAt200k - heapAt20k).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('pipeNdjson reads an endless stream only a bounded number of lines ahead, and abort leaves written = committed', async () => {
+    const maxPending = 2_000;
+    const sink = new MemorySink<{ id: string }>({ latencyMs: 10 });
+    const controller = new AbortController();
+    let produced = 0; // lines pushed into the stream
+    let worstGap = 0;
+    const endless = new Readable({
+      read() {
+        worstGap = Math.max(worstGap, produced - sink.records.length);
+        const lines = Array.from({ length: 100 }, (_, i) => `{"id":"r${produced + i + 1}"}\n`);
+        produced += lines.length;
+        this.push(lines.join(''));
+      },
+    });
+    const done = pipeNdjson(endless, sink, { batchSize: 200, maxWritesInFlight: 2, maxPending, signal: controller.signal });
+    await until(() => sink.records.length >= 20_000, 20_000);
+    controller.abort();
+    const totals = await done;
+    // Ahead of the sink: at most maxPending records, a group of parsed lines (1,000) and the stream's buffer (~1,000 lines).
+    console.log("GAP", worstGap);
+    expect(worstGap).toBeLessThan(maxPending + 2_500);
+    expect(worstGap).toBeGreaterThan(maxPending); // the slow sink did hold the stream back
+    expect(totals.written).toBe(sink.records.length);
+    expect(totals.committed).toBe(BigInt(totals.written)); // line numbers: every line up to the last written one
+    expect(sink.records.map((record) => record.value.id)).toEqual(Array.from({ length: totals.written }, (_, i) => `r${i + 1}`));
   });
 });

@@ -7,13 +7,14 @@ import { LosslessNumber } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvedUnexpectedly } from './support/sources.js';
 import { InvalidRecord, ndjsonRecords, parseJson, PipeError, pipeNdjson, type NdjsonItem, type SourceFailure } from '../src/index.js';
-import { splitLines } from '../src/ndjson/lines.js';
+import { MAX_GROUP_LINES, splitLines } from '../src/ndjson/lines.js';
 
 const collect = async <T>(items: AsyncIterable<T>) => {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
 };
+const collectLines = async <T>(groups: AsyncIterable<T[]>) => (await collect(groups)).flat();
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
 describe('splitLines', () => {
@@ -22,7 +23,7 @@ describe('splitLines', () => {
     const encoded = bytes(text);
     // Every split point, including inside the two-byte characters.
     for (let cut = 1; cut < encoded.length; cut++) {
-      const lines = await collect(splitLines([encoded.subarray(0, cut), encoded.subarray(cut)].values() as never, 1_000));
+      const lines = await collectLines(splitLines([encoded.subarray(0, cut), encoded.subarray(cut)].values() as never, 1_000));
       expect(lines).toEqual([
         { number: 1, text: 'première' },
         { number: 2, text: '' },
@@ -32,9 +33,16 @@ describe('splitLines', () => {
     }
   });
 
+  it('hands lines over in groups of at most MAX_GROUP_LINES, however large the chunk', async () => {
+    const chunk = Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => `{"n":${i + 1}}\n`).join('');
+    const groups = await collect(splitLines([chunk].values() as never, 1_000));
+    expect(groups.map((group) => group.length)).toEqual([MAX_GROUP_LINES, MAX_GROUP_LINES, MAX_GROUP_LINES / 2]);
+    expect(groups.flat().map((line) => line.number)).toEqual(Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => i + 1));
+  });
+
   it('reports a line longer than the limit without holding it, and goes on', async () => {
     const chunks = ['{"a":1}\n', 'x'.repeat(30), 'y'.repeat(30), 'z'.repeat(30), '\n{"b":2}\n'];
-    const lines = await collect(splitLines(Readable.from(chunks), 50));
+    const lines = await collectLines(splitLines(Readable.from(chunks), 50));
     expect(lines).toEqual([
       { number: 1, text: '{"a":1}' },
       { number: 2, text: 'x'.repeat(30) + 'y'.repeat(30), tooLong: true }, // what was held when the limit was passed; the z's never were

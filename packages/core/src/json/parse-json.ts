@@ -27,19 +27,38 @@ export function parseJson(text: string): unknown {
   return parse(text, null, LOSSLESS);
 }
 
-const LONG_RUN = /[\d.]{16,}/g;
-const LONG_EXPONENT = /\d[eE][+-]?\d{3}/;
+/** A run of 16 or more digits and dots, or an exponent of three or more digits. */
+const RISKY = /[\d.]{16,}|\d[eE][+-]?\d{3}/g;
 
 function mayLoseDigits(text: string): boolean {
-  if (LONG_EXPONENT.test(text)) return true;
-  LONG_RUN.lastIndex = 0;
-  for (let match = LONG_RUN.exec(text); match; match = LONG_RUN.exec(text)) {
-    const run = match[0];
-    const next = text[match.index + run.length];
+  // `test`, not `exec`: no match object per line. A run's match ends where the run ends (greedy); an exponent's
+  // match ends three digits after its `e` or sign.
+  RISKY.lastIndex = 0;
+  while (RISKY.test(text)) {
+    const end = RISKY.lastIndex;
+    if (!isRunChar(text.charCodeAt(end - 4))) return true; // an exponent: beyond a double's range, or near its edge
+    const start = end - 16;
+    if (start > 0 && isRunChar(text.charCodeAt(start - 1))) return true; // a run longer than 16
     // Safe only as a plain 16-digit integer from 1e15 to 8.99e15, which a double holds exactly (2^53 is 9.007e15).
-    if (run.length > 16 || run.includes('.') || run[0]! < '1' || run[0]! > '8' || next === 'e' || next === 'E') return true;
+    const first = text.charCodeAt(start);
+    const next = text.charCodeAt(end);
+    if (first < DIGIT_1 || first > DIGIT_8 || next === LOWER_E || next === UPPER_E) return true;
+    const dot = text.indexOf('.', start);
+    if (dot !== -1 && dot < end) return true;
   }
   return false;
+}
+
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
+const DIGIT_8 = 0x38;
+const DIGIT_9 = 0x39;
+const UPPER_E = 0x45;
+const LOWER_E = 0x65;
+
+function isRunChar(code: number): boolean {
+  return code === DOT || (code >= DIGIT_0 && code <= DIGIT_9);
 }
 
 function parseNumber(text: string): number | LosslessNumber {

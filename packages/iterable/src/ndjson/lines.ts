@@ -9,11 +9,16 @@ export type Line =
 /** How much of an over-long line is kept, to show in its failure. */
 const TOO_LONG_PREFIX = 200;
 
+/** Lines per yield, at most: what is held at once however large a chunk is. */
+export const MAX_GROUP_LINES = 1000;
+
 /**
- * Splits a stream of UTF-8 bytes (or strings) into lines on `\n`, dropping a `\r` before it. Reads chunk by chunk
- * as lines are consumed; a line longer than `maxLineLength` characters is not accumulated but reported as too long.
+ * Splits a stream of UTF-8 bytes (or strings) into lines on `\n`, dropping a `\r` before it. Yields the lines as
+ * they are completed, in arrays of up to MAX_GROUP_LINES (none for a chunk inside a line): a yield per group rather
+ * than per line keeps the cost of async iteration off every line. A line longer than `maxLineLength` characters is
+ * not accumulated but reported as too long.
  */
-export async function* splitLines(chunks: AsyncIterable<string | Uint8Array>, maxLineLength: number): AsyncGenerator<Line> {
+export async function* splitLines(chunks: AsyncIterable<string | Uint8Array>, maxLineLength: number): AsyncGenerator<Line[]> {
   const decoder = new StringDecoder('utf8');
   let number = 0;
   let carry = '';
@@ -30,22 +35,26 @@ export async function* splitLines(chunks: AsyncIterable<string | Uint8Array>, ma
   };
   for await (const chunk of chunks) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let lines: Line[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      const line = finish(text.slice(start, end));
+      lines.push(finish(text.slice(start, end)));
       carry = '';
       start = end + 1;
-      yield line;
+      if (lines.length === MAX_GROUP_LINES) {
+        yield lines;
+        lines = [];
+      }
     }
-    if (start < text.length) {
-      if (overflow) continue;
+    if (start < text.length && !overflow) {
       carry += text.slice(start);
       if (carry.length > maxLineLength) {
         overflow = true;
         carry = carry.slice(0, TOO_LONG_PREFIX);
       }
     }
+    if (lines.length > 0) yield lines;
   }
   const rest = decoder.end();
-  if (carry.length > 0 || rest.length > 0 || overflow) yield finish(rest);
+  if (carry.length > 0 || rest.length > 0 || overflow) yield [finish(rest)];
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { ConfigError, parseJson, type SinkRecord } from '@dynamo-sink/core';
 import { invalidRecord, type InvalidRecord } from '../invalid-record.js';
 import { describe } from '../options.js';
-import { splitLines } from './lines.js';
+import { splitLines, type Line } from './lines.js';
 
 /** A JSON object read from a line: its fields become the item's attributes. */
 export type NdjsonValue = Record<string, unknown>;
@@ -38,33 +38,46 @@ export const NDJSON_DEFAULTS = { fromLine: 1, maxLineLength: 8 * 1024 * 1024 } a
  */
 export function ndjsonRecords(input: NdjsonInput, options: NdjsonOptions = {}): AsyncGenerator<NdjsonItem> {
   const { fromLine, maxLineLength } = resolveNdjsonOptions(input, options);
-  return readRecords(input, fromLine, maxLineLength);
+  return oneByOne(ndjsonItemGroups(input, fromLine, maxLineLength));
 }
 
-async function* readRecords(input: NdjsonInput, fromLine: number, maxLineLength: number): AsyncGenerator<NdjsonItem> {
+/**
+ * What {@link ndjsonRecords} yields, in groups: the items of a group of lines from splitLines (pipeNdjson reads these,
+ * one await per group rather than per line). Each group is parsed when it is pulled.
+ */
+export async function* ndjsonItemGroups(input: NdjsonInput, fromLine: number, maxLineLength: number): AsyncGenerator<NdjsonItem[]> {
   const chunks = typeof input === 'string' ? createReadStream(input) : (input as AsyncIterable<string | Uint8Array>);
-  for await (const line of splitLines(chunks, maxLineLength)) {
-    if (line.number < fromLine) continue;
-    const offset = String(line.number);
-    if (line.tooLong) {
-      yield invalidRecord({ value: line.text, offset }, `line ${offset}: longer than ${maxLineLength} characters (maxLineLength)`);
-      continue;
+  for await (const lines of splitLines(chunks, maxLineLength)) {
+    const items: NdjsonItem[] = [];
+    for (const line of lines) {
+      if (line.number < fromLine) continue;
+      const item = toItem(line, maxLineLength);
+      if (item) items.push(item);
     }
-    const text = line.number === 1 && line.text.charCodeAt(0) === BYTE_ORDER_MARK ? line.text.slice(1) : line.text;
-    if (isBlank(text)) continue;
-    let value: unknown;
-    try {
-      value = parseJson(text);
-    } catch (error) {
-      yield invalidRecord({ value: text, offset }, `line ${offset}: not JSON: ${(error as Error).message}`);
-      continue;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      yield invalidRecord({ value: text, offset }, `line ${offset}: expected a JSON object, got ${describe(value)}`);
-      continue;
-    }
-    yield { value: value as NdjsonValue, offset };
+    if (items.length > 0) yield items;
   }
+}
+
+async function* oneByOne<T>(groups: AsyncGenerator<T[]>): AsyncGenerator<T> {
+  for await (const group of groups) for (const item of group) yield item;
+}
+
+/** The item for one line, or undefined for a blank line. */
+function toItem(line: Line, maxLineLength: number): NdjsonItem | undefined {
+  const offset = String(line.number);
+  if (line.tooLong) return invalidRecord({ value: line.text, offset }, `line ${offset}: longer than ${maxLineLength} characters (maxLineLength)`);
+  const text = line.number === 1 && line.text.charCodeAt(0) === BYTE_ORDER_MARK ? line.text.slice(1) : line.text;
+  if (isBlank(text)) return undefined;
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (error) {
+    return invalidRecord({ value: text, offset }, `line ${offset}: not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return invalidRecord({ value: text, offset }, `line ${offset}: expected a JSON object, got ${describe(value)}`);
+  }
+  return { value: value as NdjsonValue, offset };
 }
 
 const BYTE_ORDER_MARK = 0xfeff;

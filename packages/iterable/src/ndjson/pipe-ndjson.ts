@@ -1,8 +1,8 @@
 import { RecordError, type Sink } from '@dynamo-sink/core';
 import type { PipeOptions, SourceFailure } from '../options.js';
 import type { PipeResult } from '../pipe-result.js';
-import { pipeToSink } from '../pipe-to-sink.js';
-import { ndjsonRecords, resolveNdjsonOptions, type NdjsonInput, type NdjsonItem, type NdjsonOptions, type NdjsonValue } from './ndjson-records.js';
+import { pipeGroupsToSink } from '../pipe-to-sink.js';
+import { ndjsonItemGroups, resolveNdjsonOptions, type NdjsonInput, type NdjsonItem, type NdjsonOptions, type NdjsonValue } from './ndjson-records.js';
 
 /**
  * Options of {@link pipeNdjson}: those of `pipeToSink` (but positions are line numbers) and of `ndjsonRecords`.
@@ -13,7 +13,7 @@ import { ndjsonRecords, resolveNdjsonOptions, type NdjsonInput, type NdjsonItem,
 export type NdjsonPipeOptions = Omit<PipeOptions<NdjsonItem, unknown>, 'toRecord' | 'positionOf'> & NdjsonOptions;
 
 /**
- * Writes a file or stream of JSON lines into `sink`: {@link ndjsonRecords} piped through {@link pipeToSink}.
+ * Writes a file or stream of JSON lines into `sink`: the items of {@link ndjsonRecords}, piped as {@link pipeToSink} pipes.
  * Every failure names its line; a bad line fails alone (`invalid-value`) and never stops the stream.
  * Resolves with the totals; `committed` is a line number.
  *
@@ -21,15 +21,15 @@ export type NdjsonPipeOptions = Omit<PipeOptions<NdjsonItem, unknown>, 'toRecord
  * const totals = await pipeNdjson('events.ndjson', sink, { onFailure: (f) => console.warn(f.error.message) });
  */
 export function pipeNdjson(input: NdjsonInput, sink: Sink<NdjsonValue>, options: NdjsonPipeOptions = {}): Promise<PipeResult> {
-  let records: AsyncGenerator<NdjsonItem>;
+  let groups: AsyncGenerator<NdjsonItem[]>;
   try {
     const { fromLine, maxLineLength } = resolveNdjsonOptions(input, options);
-    records = ndjsonRecords(input, { fromLine, maxLineLength });
+    groups = ndjsonItemGroups(input, fromLine, maxLineLength);
   } catch (error) {
     return Promise.reject(error);
   }
   const { onFailure } = options;
-  return pipeToSink<NdjsonItem, unknown>(records, sink as Sink<unknown>, {
+  return pipeGroupsToSink<NdjsonItem, unknown>(groups, sink as Sink<unknown>, {
     ...withoutNdjsonOptions(options),
     toRecord: (item) => item,
     positionOf: (item) => BigInt(lineOf(item)),
