@@ -4,6 +4,7 @@
  * so that the figure is splitting + parsing + piping on top of the sink, and no disk.
  */
 import { Readable } from 'node:stream';
+import { loadExport } from './load-export.js';
 import type { BenchSink } from './sink-runner.js';
 import type { BenchRecord } from './workload.js';
 
@@ -19,19 +20,8 @@ interface NdjsonTotals {
 /** The slice of @dynamo-sink/iterable the bench uses. Options: the defaults, as users run it. */
 type PipeNdjson = (input: NodeJS.ReadableStream | AsyncIterable<string | Uint8Array>, sink: BenchSink) => Promise<NdjsonTotals>;
 
-/**
- * `pipeNdjson`, or why it could not be loaded (the bench still runs the other modes). The workspace links
- * @dynamo-sink/iterable and the bench to the same packages/core/src, so the pipe's `instanceof SinkBackpressureError`
- * sees the sink's errors.
- */
-export async function loadPipeNdjson(): Promise<PipeNdjson | Error> {
-  try {
-    const iterable = (await import('@dynamo-sink/iterable' as string)) as { pipeNdjson?: PipeNdjson };
-    return iterable.pipeNdjson ?? new Error('packages/iterable/src/index.ts does not export pipeNdjson');
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
+/** `pipeNdjson`, or why it could not be loaded. */
+export const loadPipeNdjson = () => loadExport<PipeNdjson>('@dynamo-sink/iterable', 'pipeNdjson');
 
 /** fs.createReadStream's default chunk size. */
 export const NDJSON_CHUNK_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
 /** Runs DynamoSink over the bench's records, fed in chunks with several writes in flight, or in one write. */
 import type { DynamoDBClient } from './aws-sdk.js';
+import { loadExport } from './load-export.js';
 import { PARTITION_KEY, SORT_KEY, TABLE, type BenchRecord } from './workload.js';
 
 interface SinkInput {
@@ -24,14 +25,7 @@ export type SinkConstructor = new (options: {
 } & SinkClient) => BenchSink;
 
 /** The sink class, or why it could not be loaded. */
-export async function loadDynamoSink(): Promise<SinkConstructor | Error> {
-  try {
-    const core = (await import('@dynamo-sink/core' as string)) as { DynamoSink?: SinkConstructor };
-    return core.DynamoSink ?? new Error('packages/core/src/index.ts does not export DynamoSink');
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
-}
+export const loadDynamoSink = () => loadExport<SinkConstructor>('@dynamo-sink/core', 'DynamoSink');
 
 export interface SinkFeed {
   /** Records per `write`; 0 = everything in one write. */
