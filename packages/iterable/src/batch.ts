@@ -30,8 +30,8 @@ export class BatchBuilder<V> {
     return this.current?.records.length ?? 0;
   }
 
-  add(record: SinkRecord<V>, position: bigint, sourceIndex: number): void {
-    const bytes = estimateRecordBytes(record);
+  /** `bytes`: the record's size, when the source knows it; estimated otherwise. */
+  add(record: SinkRecord<V>, position: bigint, sourceIndex: number, bytes = estimateRecordBytes(record)): void {
     // A record that would overflow the batch starts the next one; a record larger than maxBytes goes alone.
     if (this.current !== undefined && this.bytes + bytes > this.maxBytes) this.onFull(this.take()!);
     const batch = (this.current ??= { sequence: this.sequence++, records: [], positions: [], sourceIndexes: [] });

@@ -4,6 +4,7 @@ import { CommitReporter } from './commit-reporter.js';
 import { InvalidRecord } from './invalid-record.js';
 import { describe, type ResolvedPipeOptions, type SourceFailure } from './options.js';
 import { PipeError, type PipeResult } from './pipe-result.js';
+import type { ItemGroup } from './source.js';
 import { WritePool, type WriteOutcome } from './write-pool.js';
 
 /** What a pull returns once the pipe is stopping: the pull is abandoned. */
@@ -36,11 +37,11 @@ export class PipeRun<T, V> {
   private lastOffered: bigint | undefined;
 
   /**
-   * `source` yields items one by one, or (`grouped`) in arrays: a source that reads many items at once (NDJSON, a
-   * chunk at a time) hands them over with one await per group instead of one per item.
+   * `source` yields items one by one, or (`grouped`) in ItemGroups: a source that reads many items at once (NDJSON, a
+   * chunk at a time) hands them over with one await per group instead of one per item, with their positions and sizes.
    */
   constructor(
-    private readonly source: { readonly iterator: AsyncIterator<T>; readonly grouped: false } | { readonly iterator: AsyncIterator<readonly T[]>; readonly grouped: true },
+    private readonly source: { readonly iterator: AsyncIterator<T>; readonly grouped: false } | { readonly iterator: AsyncIterator<ItemGroup<T>>; readonly grouped: true },
     sink: Sink<V>,
     private readonly options: ResolvedPipeOptions<T, V>,
   ) {
@@ -77,11 +78,12 @@ export class PipeRun<T, V> {
 
   // ——— pulling ———
 
-  private async pullAll(iterator: AsyncIterator<T | readonly T[]>): Promise<void> {
+  private async pullAll(iterator: AsyncIterator<T | ItemGroup<T>>): Promise<void> {
     const { maxPending } = this.options;
-    let pendingPull: Promise<IteratorResult<T | readonly T[]>> | undefined;
+    let pendingPull: Promise<IteratorResult<T | ItemGroup<T>>> | undefined;
     // The items of the last pull not yet accepted: a group is taken in item by item, as room frees up.
-    let group: readonly T[] = [];
+    let group: ItemGroup<T> | undefined;
+    let items: readonly T[] = [];
     let next = 0;
     try {
       while (!this.stopping) {
@@ -90,10 +92,11 @@ export class PipeRun<T, V> {
           await this.capacityFreed();
           continue;
         }
-        if (next < group.length) {
-          const accepting = this.accept(group[next++]!, this.read++);
+        if (next < items.length) {
+          const accepting = this.accept(items[next]!, this.read++, group?.positions[next], group?.bytes[next]);
+          next++;
           // Records came: a group counts as one arrival (and so does a wait for onFailure, so the partial batch does not wait too).
-          if (next === group.length || accepting) this.armLinger();
+          if (next === items.length || accepting) this.armLinger();
           if (accepting) await accepting; // only an InvalidRecord makes us wait (for onFailure)
           continue;
         }
@@ -103,7 +106,8 @@ export class PipeRun<T, V> {
         if (step !== STOPPED) pendingPull = undefined;
         if (step === STOPPED || this.stopping) break; // an item that arrives after the stop is never written
         if (step.done) return;
-        group = this.source.grouped ? (step.value as readonly T[]) : [step.value as T];
+        group = this.source.grouped ? (step.value as ItemGroup<T>) : undefined;
+        items = group ? group.items : [step.value as T];
         next = 0;
       }
     } catch (error) {
@@ -119,11 +123,14 @@ export class PipeRun<T, V> {
     }
   }
 
-  /** Tracks the item and batches its record; for an InvalidRecord, returns the hand-over to `onFailure`. */
-  private accept(item: T, index: number): Promise<void> | undefined {
+  /**
+   * Tracks the item and batches its record; for an InvalidRecord, returns the hand-over to `onFailure`.
+   * `position` and `bytes` come with a grouped source's items; otherwise they are found here.
+   */
+  private accept(item: T, index: number, position?: bigint, bytes?: number): Promise<void> | undefined {
     const { toRecord, positionOf } = this.options;
     const record = toRecord ? toRecord(item, index) : asRecord<V>(item, index);
-    const position = positionOf ? positionOf(item, index) : BigInt(index);
+    position ??= positionOf ? positionOf(item, index) : BigInt(index);
     try {
       this.tracker.track(position);
     } catch (error) {
@@ -143,7 +150,7 @@ export class PipeRun<T, V> {
         },
       );
     }
-    this.batches.add(record, position, index);
+    this.batches.add(record, position, index, bytes);
     return undefined;
   }
 

@@ -3,7 +3,7 @@ import type { InvalidRecord } from './invalid-record.js';
 import { describe, resolvePipeOptions, type PipeOptions, type ResolvedPipeOptions } from './options.js';
 import type { PipeResult } from './pipe-result.js';
 import { PipeRun } from './pipe-run.js';
-import { openSource, type Source } from './source.js';
+import { openSource, type ItemGroup, type Source } from './source.js';
 
 /**
  * Writes every item of `source` into `sink`, at least once, with bounded memory.
@@ -41,8 +41,8 @@ export async function pipeToSink<T, V>(source: Source<T>, sink: Sink<V>, options
   return new PipeRun({ iterator: openSource(source), grouped: false }, sink, resolved).run();
 }
 
-/** `pipeToSink` for a source read in groups of items (pipeNdjson's). */
-export async function pipeGroupsToSink<T, V>(groups: AsyncIterator<readonly T[]>, sink: Sink<V>, options: PipeOptions<T, V>): Promise<PipeResult> {
+/** `pipeToSink` for a source read in groups of items that know their positions and sizes (pipeNdjson's). */
+export async function pipeGroupsToSink<T, V>(groups: AsyncIterator<ItemGroup<T>>, sink: Sink<V>, options: PipeOptions<T, V>): Promise<PipeResult> {
   const resolved = resolveOptions(sink, options);
   return new PipeRun({ iterator: groups, grouped: true }, sink, resolved).run();
 }

@@ -4,6 +4,16 @@ import { describe } from './options.js';
 /** Anything `pipeToSink` can read: an async iterable (a Node `Readable` in object mode included) or an iterable. */
 export type Source<T> = AsyncIterable<T> | Iterable<T>;
 
+/**
+ * Items a source read at once, with what it already knows of each: its position and its size in bytes (pipeNdjson:
+ * the line number and the line's length), so the pipe need neither ask `positionOf` nor walk the value to size it.
+ */
+export interface ItemGroup<T> {
+  readonly items: readonly T[];
+  readonly positions: readonly bigint[];
+  readonly bytes: readonly number[];
+}
+
 /** The source's iterator, async either way. Throws a ConfigError for anything that is not an iterable of items. */
 export function openSource<T>(source: Source<T>): AsyncIterator<T> {
   if (typeof source === 'string') {

@@ -2,19 +2,22 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ConfigError, MemorySink } from '@dynamo-sink/core';
+import { ConfigError, MemorySink, type SinkRecord } from '@dynamo-sink/core';
 import { LosslessNumber } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvedUnexpectedly } from './support/sources.js';
 import { InvalidRecord, ndjsonRecords, parseJson, PipeError, pipeNdjson, type NdjsonItem, type SourceFailure } from '../src/index.js';
-import { MAX_GROUP_LINES, splitLines } from '../src/ndjson/lines.js';
+import { MAX_GROUP_LINES, splitLines, type LineGroup } from '../src/ndjson/lines.js';
 
 const collect = async <T>(items: AsyncIterable<T>) => {
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
 };
-const collectLines = async <T>(groups: AsyncIterable<T[]>) => (await collect(groups)).flat();
+/** A group's lines one by one, as `{ number, text }` (plus `tooLong: true` for one that was cut). */
+const linesOf = ({ first, texts, tooLong }: LineGroup) =>
+  texts.map((text, i) => ({ number: first + i, text, ...(tooLong?.has(i) ? { tooLong: true } : {}) }));
+const collectLines = async (groups: AsyncIterable<LineGroup>) => (await collect(groups)).flatMap(linesOf);
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
 describe('splitLines', () => {
@@ -36,8 +39,9 @@ describe('splitLines', () => {
   it('hands lines over in groups of at most MAX_GROUP_LINES, however large the chunk', async () => {
     const chunk = Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => `{"n":${i + 1}}\n`).join('');
     const groups = await collect(splitLines([chunk].values() as never, 1_000));
-    expect(groups.map((group) => group.length)).toEqual([MAX_GROUP_LINES, MAX_GROUP_LINES, MAX_GROUP_LINES / 2]);
-    expect(groups.flat().map((line) => line.number)).toEqual(Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => i + 1));
+    expect(groups.map((group) => group.texts.length)).toEqual([MAX_GROUP_LINES, MAX_GROUP_LINES, MAX_GROUP_LINES / 2]);
+    expect(groups.flatMap(linesOf).map((line) => line.number)).toEqual(Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => i + 1));
+    expect(groups.flatMap(linesOf).map((line) => line.text)).toEqual(Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => `{"n":${i + 1}}`));
   });
 
   it('reports a line longer than the limit without holding it, and goes on', async () => {
@@ -115,6 +119,22 @@ describe('ndjsonRecords', () => {
     expect(items.map((item) => (item instanceof InvalidRecord ? item.record.offset : item.offset))).toEqual(['8', '9', '10']);
   });
 
+  it('starts at a fromLine deep inside a later group of lines', async () => {
+    const lines = Array.from({ length: 2.5 * MAX_GROUP_LINES }, (_, i) => `{"n":${i + 1}}`).join('\n');
+    const items = (await collect(ndjsonRecords(Readable.from([bytes(lines)]), { fromLine: 1234 }))) as SinkRecord<{ n: number }>[];
+    expect(items.map((item) => [item.offset, item.value.n])).toEqual(Array.from({ length: 2.5 * MAX_GROUP_LINES - 1233 }, (_, i) => [String(i + 1234), i + 1234]));
+  });
+
+  it('fails a line longer than maxLineLength by its number, keeping only its start, and reads on', async () => {
+    const long = `{"id":"${'x'.repeat(300)}"}`;
+    const items = await collect(ndjsonRecords(Readable.from([bytes(`{"id":"a"}\n${long}\n{"id":"b"}\n`)]), { maxLineLength: 250 }));
+    expect(items.map((item) => (item instanceof InvalidRecord ? [item.record.offset, item.error.message, item.record.value] : [item.offset, item.value]))).toEqual([
+      ['1', { id: 'a' }],
+      ['2', 'line 2: longer than 250 characters (maxLineLength)', long.slice(0, 200)],
+      ['3', { id: 'b' }],
+    ]);
+  });
+
   it('reads line by line: a consumer that stops early never makes it read the whole input', async () => {
     const line = bytes(`${JSON.stringify({ id: 'x', payload: 'p'.repeat(100) })}\n`);
     let produced = 0;
@@ -180,6 +200,20 @@ describe('pipeNdjson', () => {
     const badLines = [...new Set(failures.map((failure) => Number(failure.record.offset)))].sort((a, b) => a - b);
     expect(badLines).toEqual([500, 1000, 1500, 2000, 2500, 3000]);
     for (const failure of failures) expect(failure.error.message).toMatch(new RegExp(`^line ${failure.record.offset}: not JSON`));
+  });
+
+  it('sizes batches by the lines’ lengths, and keeps line numbers as positions whatever an untyped caller passes', async () => {
+    const line = `{"id":"x"}${' '.repeat(90)}`; // 100 characters for a tiny value: the line's length is what counts
+    const text = Array.from({ length: 95 }, () => line).join('\n');
+    const batchSizes: number[] = [];
+    const sink = new MemorySink<Record<string, unknown>>();
+    const counting = { write: (records: readonly SinkRecord<Record<string, unknown>>[]) => (batchSizes.push(records.length), sink.write(records)) };
+    const untyped = { maxBatchBytes: 1_000, positionOf: () => 7n, toRecord: () => ({ value: { id: 'wrong' } }) } as object;
+    const totals = await pipeNdjson(Readable.from([bytes(text)]), counting, untyped);
+    expect(batchSizes).toEqual([...Array(9).fill(10), 5]);
+    expect(totals.committed).toBe(95n);
+    expect(sink.records.map((record) => record.offset)).toEqual(Array.from({ length: 95 }, (_, i) => String(i + 1)));
+    expect(sink.records.every((record) => record.value.id === 'x')).toBe(true);
   });
 
   it('rejects with a PipeError when the file cannot be read', async () => {

@@ -27,21 +27,25 @@ export function parseJson(text: string): unknown {
   return parse(text, null, LOSSLESS);
 }
 
-/** A run of 16 or more digits and dots, or an exponent of three or more digits. */
-const RISKY = /[\d.]{16,}|\d[eE][+-]?\d{3}/g;
+/**
+ * Sixteen digits or dots in a row, or an exponent of three or more digits. The run is spelled out as sixteen
+ * classes, not `[\d.]{16,}`: a fixed-length pattern lets the regex engine skip ahead through the text, where a
+ * counted repeat retries from every digit of every shorter number (5x slower on typical lines).
+ */
+const RISKY = new RegExp(`${'[\\d.]'.repeat(16)}|\\d[eE][+-]?\\d{3}`, 'g');
 
 function mayLoseDigits(text: string): boolean {
-  // `test`, not `exec`: no match object per line. A run's match ends where the run ends (greedy); an exponent's
+  // `test`, not `exec`: no match object per line. A run's match is its first sixteen characters; an exponent's
   // match ends three digits after its `e` or sign.
   RISKY.lastIndex = 0;
   while (RISKY.test(text)) {
     const end = RISKY.lastIndex;
     if (!isRunChar(text.charCodeAt(end - 4))) return true; // an exponent: beyond a double's range, or near its edge
     const start = end - 16;
-    if (start > 0 && isRunChar(text.charCodeAt(start - 1))) return true; // a run longer than 16
+    const next = text.charCodeAt(end);
+    if (isRunChar(next) || (start > 0 && isRunChar(text.charCodeAt(start - 1)))) return true; // a run longer than 16
     // Safe only as a plain 16-digit integer from 1e15 to 8.99e15, which a double holds exactly (2^53 is 9.007e15).
     const first = text.charCodeAt(start);
-    const next = text.charCodeAt(end);
     if (first < DIGIT_1 || first > DIGIT_8 || next === LOWER_E || next === UPPER_E) return true;
     const dot = text.indexOf('.', start);
     if (dot !== -1 && dot < end) return true;

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { ConfigError, parseJson, type SinkRecord } from '@dynamo-sink/core';
 import { invalidRecord, type InvalidRecord } from '../invalid-record.js';
 import { describe } from '../options.js';
-import { splitLines, type Line } from './lines.js';
+import type { ItemGroup } from '../source.js';
+import { splitLines } from './lines.js';
 
 /** A JSON object read from a line: its fields become the item's attributes. */
 export type NdjsonValue = Record<string, unknown>;
@@ -42,31 +43,36 @@ export function ndjsonRecords(input: NdjsonInput, options: NdjsonOptions = {}): 
 }
 
 /**
- * What {@link ndjsonRecords} yields, in groups: the items of a group of lines from splitLines (pipeNdjson reads these,
- * one await per group rather than per line). Each group is parsed when it is pulled.
+ * What {@link ndjsonRecords} yields, a group of lines at a time (pipeNdjson reads these: one await per group rather
+ * than per line), each item with its line number and its line's length. Each group is parsed when it is pulled.
  */
-export async function* ndjsonItemGroups(input: NdjsonInput, fromLine: number, maxLineLength: number): AsyncGenerator<NdjsonItem[]> {
+export async function* ndjsonItemGroups(input: NdjsonInput, fromLine: number, maxLineLength: number): AsyncGenerator<ItemGroup<NdjsonItem>> {
   const chunks = typeof input === 'string' ? createReadStream(input) : (input as AsyncIterable<string | Uint8Array>);
-  for await (const lines of splitLines(chunks, maxLineLength)) {
+  for await (const { first, texts, tooLong } of splitLines(chunks, maxLineLength)) {
     const items: NdjsonItem[] = [];
-    for (const line of lines) {
-      if (line.number < fromLine) continue;
-      const item = toItem(line, maxLineLength);
-      if (item) items.push(item);
+    const positions: bigint[] = [];
+    const bytes: number[] = [];
+    for (let i = Math.max(0, fromLine - first); i < texts.length; i++) {
+      const number = first + i;
+      const text = texts[i]!;
+      const item = tooLong?.has(i) ? lineTooLong(text, number, maxLineLength) : toItem(text, number);
+      if (item === undefined) continue;
+      items.push(item);
+      positions.push(BigInt(number));
+      bytes.push(text.length);
     }
-    if (items.length > 0) yield items;
+    if (items.length > 0) yield { items, positions, bytes };
   }
 }
 
-async function* oneByOne<T>(groups: AsyncGenerator<T[]>): AsyncGenerator<T> {
-  for await (const group of groups) for (const item of group) yield item;
+async function* oneByOne<T>(groups: AsyncGenerator<ItemGroup<T>>): AsyncGenerator<T> {
+  for await (const group of groups) for (const item of group.items) yield item;
 }
 
 /** The item for one line, or undefined for a blank line. */
-function toItem(line: Line, maxLineLength: number): NdjsonItem | undefined {
-  const offset = String(line.number);
-  if (line.tooLong) return invalidRecord({ value: line.text, offset }, `line ${offset}: longer than ${maxLineLength} characters (maxLineLength)`);
-  const text = line.number === 1 && line.text.charCodeAt(0) === BYTE_ORDER_MARK ? line.text.slice(1) : line.text;
+function toItem(line: string, number: number): NdjsonItem | undefined {
+  const offset = String(number);
+  const text = number === 1 && line.charCodeAt(0) === BYTE_ORDER_MARK ? line.slice(1) : line;
   if (isBlank(text)) return undefined;
   let value: unknown;
   try {
@@ -78,6 +84,10 @@ function toItem(line: Line, maxLineLength: number): NdjsonItem | undefined {
     return invalidRecord({ value: text, offset }, `line ${offset}: expected a JSON object, got ${describe(value)}`);
   }
   return { value: value as NdjsonValue, offset };
+}
+
+function lineTooLong(start: string, number: number, maxLineLength: number): NdjsonItem {
+  return invalidRecord({ value: start, offset: String(number) }, `line ${number}: longer than ${maxLineLength} characters (maxLineLength)`);
 }
 
 const BYTE_ORDER_MARK = 0xfeff;

@@ -2,6 +2,7 @@ import { RecordError, type Sink } from '@dynamo-sink/core';
 import type { PipeOptions, SourceFailure } from '../options.js';
 import type { PipeResult } from '../pipe-result.js';
 import { pipeGroupsToSink } from '../pipe-to-sink.js';
+import type { ItemGroup } from '../source.js';
 import { ndjsonItemGroups, resolveNdjsonOptions, type NdjsonInput, type NdjsonItem, type NdjsonOptions, type NdjsonValue } from './ndjson-records.js';
 
 /**
@@ -21,7 +22,7 @@ export type NdjsonPipeOptions = Omit<PipeOptions<NdjsonItem, unknown>, 'toRecord
  * const totals = await pipeNdjson('events.ndjson', sink, { onFailure: (f) => console.warn(f.error.message) });
  */
 export function pipeNdjson(input: NdjsonInput, sink: Sink<NdjsonValue>, options: NdjsonPipeOptions = {}): Promise<PipeResult> {
-  let groups: AsyncGenerator<NdjsonItem[]>;
+  let groups: AsyncGenerator<ItemGroup<NdjsonItem>>;
   try {
     const { fromLine, maxLineLength } = resolveNdjsonOptions(input, options);
     groups = ndjsonItemGroups(input, fromLine, maxLineLength);
@@ -31,14 +32,8 @@ export function pipeNdjson(input: NdjsonInput, sink: Sink<NdjsonValue>, options:
   const { onFailure } = options;
   return pipeGroupsToSink<NdjsonItem, unknown>(groups, sink as Sink<unknown>, {
     ...withoutNdjsonOptions(options),
-    toRecord: (item) => item,
-    positionOf: (item) => BigInt(lineOf(item)),
     ...(onFailure ? { onFailure: (failure: SourceFailure<unknown>) => onFailure(namingTheLine(failure)) } : {}),
   });
-}
-
-function lineOf(item: NdjsonItem): string {
-  return 'value' in item ? item.offset! : item.record.offset!;
 }
 
 /** The sink's failures name a field, not a line: put the line first in the message. */
@@ -49,7 +44,8 @@ function namingTheLine(failure: SourceFailure<unknown>): SourceFailure<unknown> 
   return { ...failure, error };
 }
 
+/** The pipe's own options: lines are the records and line numbers the positions, whatever an untyped caller passed. */
 function withoutNdjsonOptions(options: NdjsonPipeOptions): PipeOptions<NdjsonItem, unknown> {
-  const { fromLine: _fromLine, maxLineLength: _maxLineLength, ...rest } = options;
+  const { fromLine: _fromLine, maxLineLength: _maxLineLength, toRecord: _toRecord, positionOf: _positionOf, ...rest } = options as PipeOptions<NdjsonItem, unknown> & NdjsonOptions;
   return rest;
 }
