@@ -62,7 +62,8 @@ const count = (name: string, value: string | undefined, fallback: number, min = 
 const records = count('records', flags.records, flags.quick ? 5_000 : 100_000);
 const config = {
   records,
-  reps: count('reps', flags.reps, flags.quick ? 1 : 3),
+  // Five: a rep's figures move ±10% with the machine, and every ratio is the median of five per-rep figures.
+  reps: count('reps', flags.reps, flags.quick ? 1 : 5),
   latencyMs: count('latency', flags.latency, 10, 0),
   inFlight: count('in-flight', flags['in-flight'], 16),
   throttle: Number(flags.throttle),

@@ -13,11 +13,15 @@ export interface ModeSummary {
   /** Items per BatchWriteItem as the server saw them: below 25 means more requests than needed. */
   readonly itemsPerRequest: number;
   readonly problems: readonly string[];
+  /** Each rep's figures, in rep order: a ratio between two modes compares the runs of the same rep. */
+  readonly reps: readonly { readonly itemsPerSec: number; readonly cpuPer100k: number }[];
 }
 
 export interface Ratio {
   readonly label: string;
   readonly value: number | boolean;
+  /** The lowest and highest of the per-rep figures whose median `value` is. */
+  readonly range?: readonly [number, number];
   readonly target: string;
   readonly met: boolean;
 }
@@ -34,8 +38,22 @@ export function summarize(mode: ModeResult): ModeSummary {
     serverPeakInFlight: Math.max(...runs.map((r) => r.server.peakInFlight)),
     itemsPerRequest: median(runs.map((r) => (r.server.itemsAccepted + r.server.itemsUnprocessed) / r.server.batchWrites)),
     problems: [...new Set(runs.flatMap((r) => r.problems))],
+    reps: runs.map(({ itemsPerSec, cpuPer100k }) => ({ itemsPerSec, cpuPer100k })),
   };
 }
+
+type Metric = 'itemsPerSec' | 'cpuPer100k';
+
+/**
+ * `a ÷ b` (or `a − b`) rep by rep. The modes run one after the other within a rep, so what drifts across a run
+ * (the machine's load, the JIT warming up: ±10% between reps) moves both sides of a rep's pair alike; the
+ * median of the per-rep figures keeps that drift out of the ratio, where a ratio of two medians lets it in.
+ */
+function perRep(a: ModeSummary, b: ModeSummary, metric: Metric, combine: (x: number, y: number) => number): number[] {
+  return a.reps.map((rep, i) => combine(rep[metric], b.reps[i]![metric]));
+}
+const divide = (x: number, y: number) => x / y;
+const subtract = (x: number, y: number) => x - y;
 
 export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
   const by = new Map(summaries.map((s) => [s.name, s]));
@@ -47,13 +65,13 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     const sink = by.get(name);
     if (!baseline || !sink) continue;
     const targeted = name === MODE.sinkChunked;
-    out.push((targeted ? atLeast : info)(`${name} ÷ ${MODE.baseline}, items/s`, sink.itemsPerSec / baseline.itemsPerSec, 0.9));
-    out.push((targeted ? atMost : info)(`${name} − ${MODE.baseline}, CPU-s per 100k`, sink.cpuPer100k - baseline.cpuPer100k, 1.0));
+    out.push((targeted ? atLeast : info)(`${name} ÷ ${MODE.baseline}, items/s`, perRep(sink, baseline, 'itemsPerSec', divide), 0.9));
+    out.push((targeted ? atMost : info)(`${name} − ${MODE.baseline}, CPU-s per 100k`, perRep(sink, baseline, 'cpuPer100k', subtract), 1.0));
   }
   const sink = by.get(MODE.sinkChunked);
   const throttled = by.get(MODE.sinkThrottled);
   if (sink && throttled) {
-    out.push(atLeast(`${MODE.sinkThrottled} ÷ ${MODE.sinkChunked}, items/s`, throttled.itemsPerSec / sink.itemsPerSec, 0.85));
+    out.push(atLeast(`${MODE.sinkThrottled} ÷ ${MODE.sinkChunked}, items/s`, perRep(throttled, sink, 'itemsPerSec', divide), 0.85));
     const once = throttled.problems.length === 0;
     out.push({ label: `${MODE.sinkThrottled}: every record accepted exactly once`, value: once, target: 'yes', met: once });
   }
@@ -61,26 +79,34 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
   if (sink && ndjson) {
     // The same records and sink, reached through NDJSON bytes: what splitting lines, lossless-json parsing and
     // pipeToSink's batching cost on top of DynamoSink fed pre-built records.
-    out.push(info(`${MODE.ndjson} ÷ ${MODE.sinkChunked}, items/s`, ndjson.itemsPerSec / sink.itemsPerSec));
-    out.push(info(`${MODE.ndjson} − ${MODE.sinkChunked}, CPU-s per 100k`, ndjson.cpuPer100k - sink.cpuPer100k));
-    out.push(atMost(`${MODE.ndjson} CPU ÷ ${MODE.sinkChunked} CPU (median client CPU-s per 100k, NDJSON bytes in ÷ records in)`,
-      ndjson.cpuPer100k / sink.cpuPer100k, 1.1));
+    out.push(info(`${MODE.ndjson} ÷ ${MODE.sinkChunked}, items/s`, perRep(ndjson, sink, 'itemsPerSec', divide)));
+    out.push(info(`${MODE.ndjson} − ${MODE.sinkChunked}, CPU-s per 100k`, perRep(ndjson, sink, 'cpuPer100k', subtract)));
+    out.push(atMost(`${MODE.ndjson} CPU ÷ ${MODE.sinkChunked} CPU (client CPU-s per 100k, NDJSON bytes in ÷ records in)`,
+      perRep(ndjson, sink, 'cpuPer100k', divide), 1.1));
     const once = ndjson.problems.length === 0;
     out.push({ label: `${MODE.ndjson}: every record accepted exactly once, every line read and committed`, value: once, target: 'yes', met: once });
   }
   const raw = by.get(MODE.rawLatencyBound);
   const bound = by.get(MODE.sinkLatencyBound);
   if (raw && bound) {
-    out.push(atLeast(`${MODE.sinkLatencyBound} ÷ ${MODE.rawLatencyBound}, items/s`, bound.itemsPerSec / raw.itemsPerSec, 0.9));
+    out.push(atLeast(`${MODE.sinkLatencyBound} ÷ ${MODE.rawLatencyBound}, items/s`, perRep(bound, raw, 'itemsPerSec', divide), 0.9));
     const peak = bound.serverPeakInFlight;
     out.push({ label: `${MODE.sinkLatencyBound}: server peak in flight`, value: peak, target: `= ${bound.inFlight}`, met: peak === bound.inFlight });
   }
   return out;
 }
 
-const atLeast = (label: string, value: number, min: number): Ratio => ({ label, value, target: `≥ ${min.toFixed(2)}`, met: value >= min });
-const atMost = (label: string, value: number, max: number): Ratio => ({ label, value, target: `≤ ${max.toFixed(2)}`, met: value <= max });
-const info = (label: string, value: number): Ratio => ({ label, value, target: '', met: true });
+/** The median of the per-rep figures, and their range. */
+const figure = (values: readonly number[]) => ({ value: median(values), range: [Math.min(...values), Math.max(...values)] as const });
+const atLeast = (label: string, values: readonly number[], min: number): Ratio => {
+  const { value, range } = figure(values);
+  return { label, value, range, target: `≥ ${min.toFixed(2)}`, met: value >= min };
+};
+const atMost = (label: string, values: readonly number[], max: number): Ratio => {
+  const { value, range } = figure(values);
+  return { label, value, range, target: `≤ ${max.toFixed(2)}`, met: value <= max };
+};
+const info = (label: string, values: readonly number[]): Ratio => ({ label, ...figure(values), target: '', met: true });
 
 export function formatTable(summaries: readonly ModeSummary[]): string {
   const header = ['mode', 'records', 'in flight', 'items/s', 'CPU-s/100k', 'peak RSS MB', 'server peak', 'items/req', 'checks'];
@@ -98,18 +124,21 @@ export function formatTable(summaries: readonly ModeSummary[]): string {
   return align([header, ...rows], [false, true, true, true, true, true, true, true, false]);
 }
 
+/** One line per ratio: the median over reps, the range of the per-rep figures, the target and whether it is met. */
 export function formatRatios(list: readonly Ratio[]): string {
+  const header = ['ratio (median of the per-rep figures)', 'figure', 'reps ranged', 'target', ''];
   const rows = list.map((r) => [
     r.label,
-    typeof r.value === 'boolean' ? (r.value ? 'yes' : 'no') : Number.isInteger(r.value) ? String(r.value) : signed(r),
+    typeof r.value === 'boolean' ? (r.value ? 'yes' : 'no') : Number.isInteger(r.value) ? String(r.value) : signed(r, r.value),
+    r.range ? `${signed(r, r.range[0])} to ${signed(r, r.range[1])}` : '',
     r.target,
     r.target === '' ? '(for comparison)' : r.met ? 'met' : 'MISSED',
   ]);
-  return align(rows, [false, true, false, false]);
+  return align([header, ...rows], [false, true, true, false, false]);
 }
 
 // Differences (labels "a − b") show their sign; ratios do not.
-const signed = (r: Ratio) => (r.label.includes(' − ') && (r.value as number) >= 0 ? '+' : '') + (r.value as number).toFixed(2);
+const signed = (r: Ratio, value: number) => (r.label.includes(' − ') && value >= 0 ? '+' : '') + value.toFixed(2);
 
 function align(rows: readonly string[][], right: readonly boolean[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
