@@ -19,7 +19,7 @@ export interface SinkRecord<V = unknown> {
 
 /** Why a record could never be written. None of these is retried: the record itself is at fault. */
 export type FailureReason =
-  /** A key attribute could not be derived: field missing, not a string, empty, no usable timestamp. */
+  /** A key attribute could not be derived: field missing, not a string, empty, over DynamoDB's size limit, no usable timestamp. */
   | 'invalid-key'
   /** A value cannot be represented in DynamoDB: NaN, Infinity, a number beyond 38 digits, a function... */
   | 'invalid-value'

@@ -100,7 +100,21 @@ describe.each([
 
   it('writes 10,000 records with duplicates and bad records mixed in: the newest of each key lands, each bad record fails alone', async () => {
     const tableName = newTable('mixed');
-    const sink = sinkOn(server.endpoint, { tableName, partitionKey: 'device', sortKey: 'seq', createTable: true });
+    // A secondary index the sink knows nothing of: only the server can refuse an item whose index key has the wrong type.
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: [{ AttributeName: 'device', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'device', AttributeType: 'S' },
+          { AttributeName: 'seq', AttributeType: 'S' },
+          { AttributeName: 'region', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [{ IndexName: 'by-region', KeySchema: [{ AttributeName: 'region', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const sink = sinkOn(server.endpoint, { tableName, partitionKey: 'device', sortKey: 'seq' });
     const records: SinkRecord<Record<string, unknown>>[] = [];
     const bad = new Map<number, string>();
     for (let i = 0; i < 10_000; i++) {
@@ -115,8 +129,11 @@ describe.each([
         bad.set(i, 'item-too-large');
         records.push({ value: { device: `d${i % 10}`, seq, blob: 'x'.repeat(410_000) } });
       } else if (i % 3_001 === 23) {
-        bad.set(i, 'rejected'); // DynamoDB allows at most 2048 bytes in a partition key; only the server says so
+        bad.set(i, 'invalid-key'); // DynamoDB allows at most 2048 bytes in a partition key: refused before it is sent
         records.push({ value: { device: 'd'.repeat(2_100), seq, reading: i } });
+      } else if (i % 4_001 === 29) {
+        bad.set(i, 'rejected');
+        records.push({ value: { device: `d${i % 10}`, seq, region: 7 } });
       } else {
         records.push({ value: { device: `d${i % 10}`, seq, reading: i, tags: ['a', 'b'], meta: { ok: true, n: null } } });
       }
@@ -127,7 +144,12 @@ describe.each([
 
     const failed = results.flatMap((result, c) => result.failed.map((f) => ({ at: c * 1_000 + f.index, reason: f.reason, field: f.field })));
     expect(failed.map(({ at, reason }) => [at, reason])).toEqual([...bad.entries()].sort((a, b) => a[0] - b[0]));
-    expect(failed.find((f) => f.reason === 'invalid-key')?.field).toBe('seq');
+    // A missing sort key names `seq`; an oversized partition key names `device`.
+    expect(failed.filter((f) => f.reason === 'invalid-key').map((f) => [f.at, f.field])).toEqual(
+      failed.filter((f) => f.reason === 'invalid-key').map((f) => [f.at, (records[f.at]!.value.device as string).length > 2048 ? 'device' : 'seq']),
+    );
+    expect(failed.some((f) => f.field === 'device')).toBe(true);
+    expect(failed.filter((f) => f.reason === 'rejected')).toHaveLength(3);
     expect(failed.find((f) => f.reason === 'invalid-value')?.field).toBe('reading');
     expect(results.reduce((sum, result) => sum + result.written, 0)).toBe(10_000 - bad.size);
 

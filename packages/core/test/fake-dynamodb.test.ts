@@ -336,6 +336,26 @@ describe('FakeDynamoDB: BatchWriteItem', () => {
     ],
   ];
 
+  it('refuses an item whose secondary index key has the wrong type or is empty, as DynamoDB does; takes one without it', async () => {
+    const fake = new FakeDynamoDB().createTableSync('indexed', { partitionKey: 'id', globalIndexes: { 'by-unit': 'unit' } });
+    expectServiceError(
+      await rejection(batch(fake, { indexed: [put(event('a')), put(event('b', { unit: { N: '5' } }))] })),
+      'ValidationException',
+      'One or more parameter values were invalid: Type mismatch for Index Key unit Expected: S Actual: N IndexName: by-unit',
+    );
+    expectServiceError(
+      await rejection(batch(fake, { indexed: [put(event('b', { unit: { S: '' } }))] })),
+      'ValidationException',
+      'One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key ' +
+        'attribute cannot contain an empty string value. IndexName: by-unit, IndexKey: unit',
+    );
+    expect(fake.items('indexed')).toEqual([]);
+    await batch(fake, { indexed: [put(event('a')), put(event('b', { unit: { S: 'kg' } }))] });
+    expect(fake.items('indexed')).toEqual([{ id: 'a' }, { id: 'b', unit: 'kg' }]);
+    const { Table } = await fake.send(new DescribeTableCommand({ TableName: 'indexed' }));
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.KeySchema])).toEqual([['by-unit', [{ AttributeName: 'unit', KeyType: 'HASH' }]]]);
+  });
+
   it.each(VALIDATIONS)('fails the whole call on %s, writing nothing', async (_, requestItems, message) => {
     const fake = fakeWithTables();
     // A valid request rides along in the same call: DynamoDB writes none of a call that fails validation.

@@ -47,7 +47,7 @@ describe('keyAttribute', () => {
     ['ab', 'B', 'Key field "id" must be non-empty binary (the table declares it B), got a string'],
     [new Uint8Array(), 'B', 'Key field "id" must be non-empty binary (the table declares it B), got Uint8Array '],
   ])('refuses %j as a %s key', (value, type, message) => {
-    expect(() => keyAttribute(field, type, { id: value }, noTime)).toThrow(message);
+    expect(() => keyAttribute(field, type, { id: value }, noTime, 2048)).toThrow(message);
   });
 
   it.each<[unknown, 'S' | 'N' | 'B', unknown]>([
@@ -56,7 +56,18 @@ describe('keyAttribute', () => {
     [12345678901234567890n, 'N', { N: '12345678901234567890' }],
     [new Uint8Array([1, 2]), 'B', { B: new Uint8Array([1, 2]) }],
   ])('takes %s as a %s key', (value, type, expected) => {
-    expect(keyAttribute(field, type, { id: value }, noTime)).toEqual(expected);
+    expect(keyAttribute(field, type, { id: value }, noTime, 2048)).toEqual(expected);
+  });
+
+  it('refuses a key over the limit by its UTF-8 bytes, and takes one at the limit', () => {
+    const at = (value: unknown, type: 'S' | 'B', maxBytes: number) => () => keyAttribute(field, type, { id: value }, noTime, maxBytes);
+    expect(at('k'.repeat(1024), 'S', 1024)).not.toThrow();
+    expect(at('k'.repeat(1025), 'S', 1024)).toThrow(`Key field "id" is 1025 bytes, over DynamoDB's limit of 1024 bytes for this key`);
+    expect(at('é'.repeat(1024), 'S', 2048)).not.toThrow(); // 2 bytes each
+    expect(at(`${'é'.repeat(1024)}x`, 'S', 2048)).toThrow('is 2049 bytes');
+    expect(at('€'.repeat(683), 'S', 2048)).toThrow('is 2049 bytes'); // 3 bytes each, 683 code units
+    expect(at(new Uint8Array(1024), 'B', 1024)).not.toThrow();
+    expect(at(new Uint8Array(1025), 'B', 1024)).toThrow('is 1025 bytes');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { RecordError } from '../errors.js';
 import type { FailureReason, SinkRecord } from '../sink.js';
-import { attributeSize, MAX_ITEM_BYTES } from './item-size.js';
+import { attributeSize, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './item-size.js';
 import { keyAttribute, type KeySpec, type KeyType } from './key-spec.js';
 import { marshalItem } from './marshal.js';
 import { toInstant, type Instant, type TimestampUnit } from './timestamp.js';
@@ -68,8 +68,8 @@ export class ItemBuilder {
     let sortValue: AttributeValue | undefined;
     try {
       const instant = this.needsTime ? this.instantOf(record, fields) : undefined;
-      partitionValue = keyAttribute(partition, this.keys.partitionType, fields, instant);
-      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', fields, instant);
+      partitionValue = keyAttribute(partition, this.keys.partitionType, fields, instant, MAX_PARTITION_KEY_BYTES);
+      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', fields, instant, MAX_SORT_KEY_BYTES);
     } catch (error) {
       throw new PrepareError('invalid-key', asRecordError(error));
     }

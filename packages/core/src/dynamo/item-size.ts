@@ -16,6 +16,10 @@ import { RecordError } from '../errors.js';
  */
 export const MAX_ITEM_BYTES = 400 * 1024;
 
+/** DynamoDB's limits on a key attribute's value (a string's UTF-8 bytes, or a binary's bytes). */
+export const MAX_PARTITION_KEY_BYTES = 2048;
+export const MAX_SORT_KEY_BYTES = 1024;
+
 /**
  * Why DynamoDB refuses a number; {@link numberSize} returns one of these (all negative) instead of a size.
  * Limits: at most 38 significant digits, magnitude 1E-130 .. 9.9999999999999999999999999999999999999E+125.

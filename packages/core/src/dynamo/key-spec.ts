@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ConfigError, RecordError } from '../errors.js';
+import { utf8ByteLength } from './item-size.js';
 import { isExactNumber, marshalValue } from './marshal.js';
 import { compileStrftime, type CompiledPattern } from './strftime.js';
 import type { Instant } from './timestamp.js';
@@ -39,8 +40,10 @@ export function parseKeySpec(spec: string, option: string, timeZone: string): Ke
 /**
  * The key attribute's value for one record. Throws RecordError naming the field.
  * `instant` is the record's time, needed only by time keys (so records without a timestamp are fine for field keys).
+ * `maxBytes` is DynamoDB's limit for this key (2048 bytes for a partition key, 1024 for a sort key): a longer value
+ * fails here, naming the field, rather than as a request DynamoDB refuses.
  */
-export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, unknown>, instant: Instant | undefined): AttributeValue {
+export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, unknown>, instant: Instant | undefined, maxBytes: number): AttributeValue {
   if (key.kind === 'time') return { S: key.pattern.format(instant!) };
 
   const field = value[key.attribute];
@@ -50,15 +53,23 @@ export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, 
       { field: key.attribute },
     );
   };
+  const tooLong = (bytes: number): void => {
+    if (bytes <= maxBytes) return;
+    throw new RecordError(`Key field "${key.attribute}" is ${bytes} bytes, over DynamoDB's limit of ${maxBytes} bytes for this key`, { field: key.attribute });
+  };
   switch (type) {
     case 'S':
       if (typeof field !== 'string' || field === '') fail('a non-empty string');
+      // Only a long string can be over: at most 3 bytes per UTF-16 code unit.
+      if ((field as string).length * 3 > maxBytes) tooLong(utf8ByteLength(field as string));
       return { S: field as string };
     case 'N':
+      // DynamoDB numbers (38 digits at most) are far below any key limit.
       if (typeof field !== 'number' && typeof field !== 'bigint' && !isExactNumber(field)) fail('a number (the table declares it N)');
       return marshalValue(field, key.attribute);
     case 'B':
       if (!(field instanceof Uint8Array) || field.length === 0) fail('non-empty binary (the table declares it B)');
+      tooLong((field as Uint8Array).length);
       return { B: field as Uint8Array };
   }
 }

@@ -53,7 +53,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
-import { itemSize, MAX_ITEM_BYTES } from '../dynamo/item-size.js';
+import { itemSize, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../dynamo/item-size.js';
 import { seededRandom } from './seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -281,23 +281,42 @@ export class FakeDynamoDB {
    * Creates a table at once, ACTIVE unless `options.creatingForMs` is given, for test setup.
    * Throws like CreateTable (ResourceInUseException if it exists, ValidationException for a bad name).
    *
+   * `globalIndexes` adds global secondary indexes by name, each on one (partition) key attribute: items are then
+   * refused, as DynamoDB refuses them, when that attribute has the wrong type or is an empty string or binary.
+   *
    * @example fake.createTableSync('events', { partitionKey: 'date', sortKey: { name: 'seq', type: 'N' } });
+   * @example fake.createTableSync('events', { partitionKey: 'id', globalIndexes: { 'by-region': 'region' } });
    */
   createTableSync(
     tableName: string,
-    keys: { readonly partitionKey: FakeKeyAttribute; readonly sortKey?: FakeKeyAttribute },
+    keys: {
+      readonly partitionKey: FakeKeyAttribute;
+      readonly sortKey?: FakeKeyAttribute;
+      readonly globalIndexes?: Readonly<Record<string, FakeKeyAttribute>>;
+    },
     options: { readonly creatingForMs?: number } = {},
   ): this {
     const attribute = (key: FakeKeyAttribute) => (typeof key === 'string' ? { name: key, type: 'S' as const } : key);
     const partition = attribute(keys.partitionKey);
     const sort = keys.sortKey === undefined ? undefined : attribute(keys.sortKey);
+    const indexes = Object.entries(keys.globalIndexes ?? {}).map(([name, key]) => ({ name, key: attribute(key) }));
     const input: CreateTableCommandInput = {
       TableName: tableName,
       KeySchema: [{ AttributeName: partition.name, KeyType: 'HASH' }, ...(sort ? [{ AttributeName: sort.name, KeyType: 'RANGE' as const }] : [])],
       AttributeDefinitions: [
         { AttributeName: partition.name, AttributeType: partition.type },
         ...(sort ? [{ AttributeName: sort.name, AttributeType: sort.type }] : []),
+        ...indexes.map(({ key }) => ({ AttributeName: key.name, AttributeType: key.type })),
       ],
+      ...(indexes.length > 0
+        ? {
+            GlobalSecondaryIndexes: indexes.map(({ name, key }) => ({
+              IndexName: name,
+              KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' as const }],
+              Projection: { ProjectionType: 'ALL' as const },
+            })),
+          }
+        : {}),
       BillingMode: 'PAY_PER_REQUEST',
     };
     try {
@@ -551,9 +570,15 @@ export class FakeDynamoDB {
       throw invalid('One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
     }
     const now = Date.now();
+    const indexKeys = [...(input.GlobalSecondaryIndexes ?? []), ...(input.LocalSecondaryIndexes ?? [])].flatMap((index) =>
+      (index.KeySchema ?? [])
+        .filter((key) => !keyNames.includes(key.AttributeName ?? ''))
+        .map((key) => ({ name: key.AttributeName!, type: typeOf(key.AttributeName)!, index: index.IndexName ?? '' })),
+    );
     const table = new Table(name, {
       partition: { name: hash.AttributeName!, type: typeOf(hash.AttributeName)! },
       sort: range ? { name: range.AttributeName!, type: typeOf(range.AttributeName)! } : undefined,
+      indexKeys,
       input,
       createdAt: now,
       activeAt: now + creatingForMs,
@@ -673,8 +698,6 @@ interface PlannedWrite {
 }
 
 const MAX_BATCH_WRITE_REQUESTS = 25;
-const MAX_PARTITION_KEY_BYTES = 2048;
-const MAX_SORT_KEY_BYTES = 1024;
 const RESOURCE_NOT_FOUND = 'Requested resource not found';
 const KEY_SCHEMA_MISMATCH = 'The provided key element does not match the schema';
 const EMPTY_VALUE = 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes';
@@ -1024,6 +1047,8 @@ function copyItem(item: Item): Item {
 interface TableSpec {
   readonly partition: KeyAttribute;
   readonly sort: KeyAttribute | undefined;
+  /** Key attributes of secondary indexes (other than the table's own), with the index each belongs to. */
+  readonly indexKeys: readonly (KeyAttribute & { readonly index: string })[];
   readonly input: CreateTableCommandInput;
   readonly createdAt: number;
   readonly activeAt: number;
@@ -1056,6 +1081,21 @@ class Table {
         );
       }
       this.#checkKeyValue(attribute, value);
+    }
+    // An item without an index's key attribute is simply not in that index; one with it must fit the index.
+    for (const key of this.spec.indexKeys) {
+      const value = item[key.name];
+      if (value === undefined) continue;
+      const actual = typeOf(value);
+      if (actual !== key.type) {
+        throw invalid(`One or more parameter values were invalid: Type mismatch for Index Key ${key.name} Expected: ${key.type} Actual: ${actual} IndexName: ${key.index}`);
+      }
+      if (value.S === '' || value.B?.length === 0) {
+        throw invalid(
+          'One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key ' +
+            `attribute cannot contain an empty ${value.S === '' ? 'string' : 'binary'} value. IndexName: ${key.index}, IndexKey: ${key.name}`,
+        );
+      }
     }
   }
 

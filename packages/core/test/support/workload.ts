@@ -12,7 +12,7 @@ export const REASON_OF: Record<BadKind, string> = {
   'not-json': 'invalid-message',
   'not-an-object': 'invalid-message',
   'missing-key': 'invalid-key',
-  'key-too-long': 'rejected', // DynamoDB refuses partition keys over 2048 bytes (ValidationException)
+  'key-too-long': 'invalid-key', // DynamoDB allows at most 2048 bytes in a partition key: refused before it is sent
   'number-out-of-range': 'invalid-value', // 1e999 is valid JSON but beyond DynamoDB's numbers
 };
 
