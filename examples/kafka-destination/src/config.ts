@@ -3,6 +3,7 @@
  * `table_name`, `param_partition_key`...) plus a few in the same lowercase style; every value is checked here, at start,
  * so a typo stops the process with one line naming the variable instead of failing mid-stream.
  */
+import { isIP } from 'node:net';
 import { parseKeySpec } from '@dynamo-sink/core';
 
 /** The Kafka client libraries the service can consume with. */
@@ -34,8 +35,10 @@ export interface DestinationConfig {
   readonly createTable: boolean;
   readonly deadLetterTopic: string | undefined;
   readonly timestampField: string;
-  /** Port of `/metrics` and `/health` on 127.0.0.1; 0 picks a free one; undefined serves neither. */
+  /** Port of `/metrics` and `/health`; 0 picks a free one; undefined serves neither. */
   readonly metricsPort: number | undefined;
+  /** Address they listen on: loopback unless told (`0.0.0.0` in a container, for a scraper outside it). */
+  readonly metricsHost: string;
   readonly logFormat: LogFormat;
 }
 
@@ -64,6 +67,7 @@ export const DEFAULTS = {
   kafka_client: 'kafkajs',
   create_table: true,
   timestamp_field: 'timestamp',
+  metrics_host: '127.0.0.1',
   log_format: 'text',
 } as const;
 
@@ -75,6 +79,7 @@ export const MASK = '****';
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
+const HOST_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -135,6 +140,8 @@ export function loadConfig(env: Env): DestinationConfig {
 
   const metricsPortText = get('metrics_port');
   const metricsPort = metricsPortText === undefined ? undefined : wholeNumber('metrics_port', metricsPortText, 0, 65_535);
+  const metricsHost = get('metrics_host') ?? DEFAULTS.metrics_host;
+  if (isIP(metricsHost) === 0 && !HOST_NAME.test(metricsHost)) throw new ConfigProblem('metrics_host', 'an address to listen on, e.g. "127.0.0.1", "0.0.0.0" or "::"', quote(metricsHost));
 
   return {
     input,
@@ -152,6 +159,7 @@ export function loadConfig(env: Env): DestinationConfig {
     deadLetterTopic,
     timestampField: get('timestamp_field') ?? DEFAULTS.timestamp_field,
     metricsPort,
+    metricsHost,
     logFormat,
   };
 }
@@ -178,6 +186,7 @@ export function describeConfig(config: DestinationConfig): Record<string, string
     dead_letter_topic: config.deadLetterTopic ?? '(none: a bad record stops the service)',
     timestamp_field: config.timestampField,
     metrics_port: config.metricsPort ?? '(off)',
+    metrics_host: config.metricsHost,
     log_format: config.logFormat,
   };
 }

@@ -83,10 +83,12 @@ export class DestinationService {
       if (this.config.metricsPort !== undefined) {
         this.endpoints = await startHttpEndpoints({
           port: this.config.metricsPort,
+          host: this.config.metricsHost,
           metrics: () => this.metrics.registry.render(),
           health: () => this.health.status(),
         });
-        this.logger.info('metrics and health listening', { metrics: `http://127.0.0.1:${this.endpoints.port}/metrics`, health: `http://127.0.0.1:${this.endpoints.port}/health` });
+        const base = `http://${urlHost(this.config.metricsHost)}:${this.endpoints.port}`;
+        this.logger.info('metrics and health listening', { metrics: `${base}/metrics`, health: `${base}/health` });
       }
       this.source = await createSource({
         config: this.config,
@@ -119,4 +121,9 @@ export class DestinationService {
     this.stopRequested = true;
     if (this.consuming) await this.source?.stop();
   }
+}
+
+/** An address as the host part of a URL: IPv6 in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -22,6 +22,7 @@ describe('loadConfig: defaults', () => {
       deadLetterTopic: undefined,
       timestampField: 'timestamp',
       metricsPort: undefined,
+      metricsHost: '127.0.0.1',
       logFormat: 'text',
     });
   });
@@ -49,6 +50,9 @@ describe('loadConfig: each variable', () => {
     { env: { timestamp_field: 'ts' }, expected: { timestampField: 'ts' } },
     { env: { metrics_port: '9464' }, expected: { metricsPort: 9464 } },
     { env: { metrics_port: '0' }, expected: { metricsPort: 0 } },
+    { env: { metrics_host: '0.0.0.0' }, expected: { metricsHost: '0.0.0.0' } },
+    { env: { metrics_host: '::' }, expected: { metricsHost: '::' } },
+    { env: { metrics_host: 'metrics.internal' }, expected: { metricsHost: 'metrics.internal' } },
     { env: { log_format: 'json' }, expected: { logFormat: 'json' } },
   ];
   it.each(cases)('$env', ({ env, expected }) => {
@@ -68,6 +72,8 @@ describe('loadConfig: problems name the variable and what was expected', () => {
     { env: { max_retry: '2.5' }, variable: 'max_retry', message: 'max_retry: expected a whole number from 0 to 1000, got "2.5"' },
     { env: { max_retry: '1e3' }, variable: 'max_retry', message: 'max_retry: expected a whole number from 0 to 1000, got "1e3"' },
     { env: { metrics_port: '65536' }, variable: 'metrics_port', message: 'metrics_port: expected a whole number from 0 to 65535, got "65536"' },
+    { env: { metrics_host: 'http://0.0.0.0' }, variable: 'metrics_host', message: 'metrics_host: expected an address to listen on, e.g. "127.0.0.1", "0.0.0.0" or "::", got "http://0.0.0.0"' },
+    { env: { metrics_host: '0.0.0.0:9464' }, variable: 'metrics_host', message: 'metrics_host: expected an address to listen on, e.g. "127.0.0.1", "0.0.0.0" or "::", got "0.0.0.0:9464"' },
     { env: { create_table: 'yes' }, variable: 'create_table', message: 'create_table: expected "true" or "false", got "yes"' },
     { env: { kafka_client: 'kafka-js' }, variable: 'kafka_client', message: 'kafka_client: expected one of "kafkajs", "node-rdkafka", got "kafka-js"' },
     { env: { log_format: 'logfmt' }, variable: 'log_format', message: 'log_format: expected one of "text", "json", got "logfmt"' },
