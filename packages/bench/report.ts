@@ -96,17 +96,14 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
   return out;
 }
 
-/** The median of the per-rep figures, and their range. */
-const figure = (values: readonly number[]) => ({ value: median(values), range: [Math.min(...values), Math.max(...values)] as const });
-const atLeast = (label: string, values: readonly number[], min: number): Ratio => {
-  const { value, range } = figure(values);
-  return { label, value, range, target: `≥ ${min.toFixed(2)}`, met: value >= min };
-};
-const atMost = (label: string, values: readonly number[], max: number): Ratio => {
-  const { value, range } = figure(values);
-  return { label, value, range, target: `≤ ${max.toFixed(2)}`, met: value <= max };
-};
-const info = (label: string, values: readonly number[]): Ratio => ({ label, ...figure(values), target: '', met: true });
+/** A ratio's figure: the median of the per-rep figures, with their range, against a target (none: for comparison). */
+function ratio(label: string, values: readonly number[], target = '', meets = (_value: number) => true): Ratio {
+  const value = median(values);
+  return { label, value, range: [Math.min(...values), Math.max(...values)], target, met: meets(value) };
+}
+const atLeast = (label: string, values: readonly number[], min: number) => ratio(label, values, `≥ ${min.toFixed(2)}`, (value) => value >= min);
+const atMost = (label: string, values: readonly number[], max: number) => ratio(label, values, `≤ ${max.toFixed(2)}`, (value) => value <= max);
+const info = (label: string, values: readonly number[]) => ratio(label, values);
 
 export function formatTable(summaries: readonly ModeSummary[]): string {
   const header = ['mode', 'records', 'in flight', 'items/s', 'CPU-s/100k', 'peak RSS MB', 'server peak', 'items/req', 'checks'];
