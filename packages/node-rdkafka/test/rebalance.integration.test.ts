@@ -5,11 +5,11 @@
  */
 import { DynamoSink, type SinkRecord } from '@dynamo-sink/core';
 import rdkafka, { type ConsumerGlobalConfig, type LibrdKafkaError, type TopicPartition } from 'node-rdkafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RdkafkaSinkConsumer, type JsonObject } from '../src/index.js';
-import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
-import { makeClient, startDynalite, type TestServer } from '../../core/test/support/servers.js';
+import { makeClient } from '../../core/test/support/servers.js';
 import { delayed, scanTable } from '../../core/test/support/dynamo-table.js';
+import { offsetTotal, useKafkaAndDynamo } from '../../core/test/support/kafka-scenarios.js';
 import { waitUntil } from '../../core/test/support/wait-until.js';
 import { tableDifferences, workload } from '../../core/test/support/workload.js';
 
@@ -26,20 +26,11 @@ const consumerConfig = (bootstrap: string, groupId: string, clientId: string): C
   'log_level': 3,
 });
 
-/** Sum of a partition → offset map; offsets below 0 (nothing committed: -1) count as 0. */
-const offsetTotal = (offsets: Record<string | number, string>) => Object.values(offsets).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
-
 describe('two RdkafkaSinkConsumers in one group', () => {
-  let mock: KafkaMock;
-  let dynamo: TestServer;
-  beforeAll(async () => {
-    [mock, dynamo] = await Promise.all([startKafkaMock(), startDynalite()]);
-  });
-  afterAll(async () => {
-    await Promise.all([mock?.stop(), dynamo?.close()]);
-  });
+  const servers = useKafkaAndDynamo();
 
   it('split the partitions after a rebalance midway and lose nothing', { timeout: 45_000 }, async () => {
+    const { mock, dynamo } = servers;
     const topic = 'scale-out';
     const groupId = 'scale-out-group';
     const expected = workload(6_000, 6_000);
@@ -47,7 +38,7 @@ describe('two RdkafkaSinkConsumers in one group', () => {
     const endOffsets = await mock.endOffsets(topic);
     expect(Object.keys(endOffsets)).toHaveLength(4);
     const end = offsetTotal(endOffsets);
-    const committedTotal = async () => offsetTotal(await mock.committedOffsets(groupId, topic));
+    const committedTotal = async () => offsetTotal(await mock.committedOffsets(groupId, topic), true);
 
     const sink = new DynamoSink({ tableName: 'scale-out', partitionKey: 'id', client: makeClient(dynamo.endpoint), createTable: true });
     type Member = 'a' | 'b';

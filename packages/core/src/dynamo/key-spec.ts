@@ -53,15 +53,11 @@ export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, 
       { field: key.attribute },
     );
   };
-  const tooLong = (bytes: number): void => {
-    if (bytes <= maxBytes) return;
-    throw new RecordError(`Key field "${key.attribute}" is ${bytes} bytes, over DynamoDB's limit of ${maxBytes} bytes for this key`, { field: key.attribute });
-  };
   switch (type) {
     case 'S':
       if (typeof field !== 'string' || field === '') fail('a non-empty string');
       // Only a long string can be over: at most 3 bytes per UTF-16 code unit.
-      if ((field as string).length * 3 > maxBytes) tooLong(utf8ByteLength(field as string));
+      if ((field as string).length * 3 > maxBytes) checkKeyBytes(key.attribute, utf8ByteLength(field as string), maxBytes);
       return { S: field as string };
     case 'N':
       // DynamoDB numbers (38 digits at most) are far below any key limit.
@@ -69,9 +65,15 @@ export function keyAttribute(key: KeySpec, type: KeyType, value: Record<string, 
       return marshalValue(field, key.attribute);
     case 'B':
       if (!(field instanceof Uint8Array) || field.length === 0) fail('non-empty binary (the table declares it B)');
-      tooLong((field as Uint8Array).length);
+      checkKeyBytes(key.attribute, (field as Uint8Array).length, maxBytes);
       return { B: field as Uint8Array };
   }
+}
+
+/** Throws when a key value is over DynamoDB's limit for its key. A plain function: this runs for every record. */
+function checkKeyBytes(attribute: string, bytes: number, maxBytes: number): void {
+  if (bytes <= maxBytes) return;
+  throw new RecordError(`Key field "${attribute}" is ${bytes} bytes, over DynamoDB's limit of ${maxBytes} bytes for this key`, { field: attribute });
 }
 
 function describe(value: unknown): string {
