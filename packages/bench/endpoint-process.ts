@@ -19,6 +19,8 @@ export interface EndpointOptions {
 export interface EndpointStats {
   requests: number;
   batchWrites: number;
+  /** Single-item writes (version-guarded puts). */
+  putItems: number;
   describeTables: number;
   itemsAccepted: number;
   itemsUnprocessed: number;

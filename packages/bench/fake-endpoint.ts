@@ -5,7 +5,8 @@
  *     --hash-key year_month --range-key rest_of_ts --track-keys
  *
  * Answers BatchWriteItem after `--latency` ms, handing back `--throttle` of the items (seeded) as
- * UnprocessedItems, and DescribeTable with an ACTIVE table of the given key schema.
+ * UnprocessedItems, PutItem (every condition holds: each item is accepted once), and DescribeTable with an ACTIVE
+ * table of the given key schema.
  * GET /stats returns the counters, POST /reset zeroes them. Reports its port over IPC when forked
  * (`{ port }`), else prints `listening <port>`.
  */
@@ -36,7 +37,7 @@ let stats = freshStats();
 let acceptedPerKey = new Map<string, number>();
 
 function freshStats() {
-  return { requests: 0, batchWrites: 0, describeTables: 0, itemsAccepted: 0, itemsUnprocessed: 0, errors: 0, inFlight: 0, peakInFlight: 0 };
+  return { requests: 0, batchWrites: 0, putItems: 0, describeTables: 0, itemsAccepted: 0, itemsUnprocessed: 0, errors: 0, inFlight: 0, peakInFlight: 0 };
 }
 
 type AttributeValue = Record<string, unknown>;
@@ -57,14 +58,17 @@ function batchWriteItem(body: { RequestItems?: Record<string, WriteRequest[]> })
         stats.itemsUnprocessed++;
         continue;
       }
-      stats.itemsAccepted++;
-      if (trackKeys) {
-        const key = keyOf(request);
-        acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
-      }
+      accept(request);
     }
   }
   return { UnprocessedItems: unprocessed };
+}
+
+function accept(request: WriteRequest): void {
+  stats.itemsAccepted++;
+  if (!trackKeys) return;
+  const key = keyOf(request);
+  acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
 }
 
 function describeTable(body: { TableName?: string }) {
@@ -127,6 +131,10 @@ const server = createServer((req, res) => {
       if (target === 'DynamoDB_20120810.BatchWriteItem') {
         stats.batchWrites++;
         payload = batchWriteItem(body);
+      } else if (target === 'DynamoDB_20120810.PutItem') {
+        stats.putItems++;
+        accept({ PutRequest: { Item: body.Item } });
+        payload = {};
       } else if (target === 'DynamoDB_20120810.DescribeTable') {
         stats.describeTables++;
         payload = describeTable(body);

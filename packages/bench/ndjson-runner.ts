@@ -13,8 +13,8 @@ interface NdjsonTotals {
   readonly read: number;
   readonly written: number;
   readonly failed: number;
-  /** The last line number every line up to which is settled. */
-  readonly committed: bigint | undefined;
+  /** The last line number every line up to which is settled, as a decimal string. */
+  readonly committed: string | undefined;
 }
 
 /** The slice of @dynamo-sink/iterable the bench uses. Options: the defaults, as users run it. */
@@ -54,7 +54,7 @@ export function prepareNdjson(pipeNdjson: PipeNdjson, sink: BenchSink, chunks: r
       if (!totals) return [];
       const problems: string[] = [];
       if (totals.read !== lines) problems.push(`pipe read ${totals.read}/${lines} lines`);
-      if (totals.committed !== BigInt(lines)) problems.push(`pipe committed up to line ${totals.committed ?? 'none'}/${lines}`);
+      if (totals.committed !== String(lines)) problems.push(`pipe committed up to line ${totals.committed ?? 'none'}/${lines}`);
       return problems;
     },
     async run() {

@@ -36,7 +36,7 @@ export function summarize(mode: ModeResult): ModeSummary {
     cpuPer100k: median(runs.map((r) => r.cpuPer100k)),
     peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
     serverPeakInFlight: Math.max(...runs.map((r) => r.server.peakInFlight)),
-    itemsPerRequest: median(runs.map((r) => (r.server.itemsAccepted + r.server.itemsUnprocessed) / r.server.batchWrites)),
+    itemsPerRequest: median(runs.map((r) => (r.server.itemsAccepted + r.server.itemsUnprocessed) / (r.server.batchWrites + r.server.putItems))),
     problems: [...new Set(runs.flatMap((r) => r.problems))],
     reps: runs.map(({ itemsPerSec, cpuPer100k }) => ({ itemsPerSec, cpuPer100k })),
   };
@@ -85,6 +85,12 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
       perRep(ndjson, sink, 'cpuPer100k', divide), 1.1));
     const once = ndjson.problems.length === 0;
     out.push({ label: `${MODE.ndjson}: every record accepted exactly once, every line read and committed`, value: once, target: 'yes', met: once });
+  }
+  const guarded = by.get(MODE.sinkGuarded);
+  const batched = by.get(MODE.sinkBatchedSmall);
+  if (guarded && batched) {
+    out.push(info(`${MODE.sinkGuarded} ÷ ${MODE.sinkBatchedSmall}, items/s`, perRep(guarded, batched, 'itemsPerSec', divide)));
+    out.push(info(`${MODE.sinkGuarded} ÷ ${MODE.sinkBatchedSmall}, CPU-s per 100k`, perRep(guarded, batched, 'cpuPer100k', divide)));
   }
   const raw = by.get(MODE.rawLatencyBound);
   const bound = by.get(MODE.sinkLatencyBound);

@@ -16,6 +16,8 @@ export interface BenchConfig {
   readonly throttle: number;
   readonly feed: SinkFeed;
   readonly latencyBound: { readonly inFlight: number; readonly records: number };
+  /** Records of the version-guarded mode: single-item calls go a record per request, so far fewer fit in a rep. */
+  readonly guardedRecords: number;
   /** Mode names to run; empty = all. */
   readonly only: readonly string[];
   /** CPUs for the endpoint processes, when the client is pinned. */
@@ -61,6 +63,8 @@ export const MODE = {
   sinkThrottled: 'sink-throttled',
   rawLatencyBound: 'raw-http',
   sinkLatencyBound: 'sink-latency',
+  sinkGuarded: 'sink-guarded',
+  sinkBatchedSmall: 'sink-batched',
 } as const;
 
 const KEYS = { hashKey: 'year_month', rangeKey: 'rest_of_ts', trackKeys: true } as const;
@@ -82,6 +86,7 @@ export async function runScenarios(
     const records = makeRecords(Math.max(config.records, config.latencyBound.records));
     const main = records.slice(0, config.records);
     const small = records.slice(0, config.latencyBound.records);
+    const guarded = records.slice(0, config.guardedRecords);
     const sockets = Math.max(MIN_SOCKETS, config.inFlight);
     const modes: Mode[] = [
       {
@@ -104,12 +109,14 @@ export async function runScenarios(
       // The sink builds its own client from `clientConfig` (as users do), except in sink-plain-client,
       // which hands it the baseline's untuned client to show what the sink itself costs.
       const ownClient = (at: Endpoint): SinkClient => ({ clientConfig: { endpoint: at.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } } });
-      const sinkMode = (name: string, at: Endpoint, input: typeof main, inFlight: number, feed: SinkFeed, maxRetries?: number, plainClient = false): Mode => ({
+      const sinkMode = (
+        name: string, at: Endpoint, input: typeof main, inFlight: number, feed: SinkFeed, maxRetries?: number, plainClient = false, versionField?: string,
+      ): Mode => ({
         name, endpoint: at, records: input.length, inFlight,
         async prepare() {
           const client = plainClient ? makeClient(at.url, sockets) : undefined;
           const target = client ? { client } : ownClient(at);
-          const options = maxRetries === undefined ? { maxInFlight: inFlight } : { maxInFlight: inFlight, maxRetries };
+          const options = { maxInFlight: inFlight, ...(maxRetries === undefined ? {} : { maxRetries }), ...(versionField ? { versionField } : {}) };
           const sink = await prepareSink(DynamoSink, target, options, sinkInputs(input, feed), feed);
           return { run: () => sink.run(), failed: () => sink.failed(), dispose: () => client?.destroy() };
         },
@@ -134,6 +141,10 @@ export async function runScenarios(
         sinkMode(MODE.sinkPlainClient, endpoint, main, config.inFlight, config.feed, undefined, true),
         sinkMode(MODE.sinkThrottled, throttled, main, config.inFlight, config.feed, THROTTLED_MAX_RETRIES),
         sinkMode(MODE.sinkLatencyBound, endpoint, small, config.latencyBound.inFlight, config.feed),
+        // Version-guarded writes (a conditional PutItem per record, versions from each record's timestamp) beside
+        // the same records as batched puts.
+        sinkMode(MODE.sinkBatchedSmall, endpoint, guarded, config.inFlight, config.feed),
+        sinkMode(MODE.sinkGuarded, endpoint, guarded, config.inFlight, config.feed, undefined, false, 'timestamp'),
       );
     }
     const selected = modes.filter((mode) => config.only.length === 0 || config.only.includes(mode.name));

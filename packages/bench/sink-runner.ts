@@ -22,6 +22,7 @@ export type SinkConstructor = new (options: {
   sortKey?: string;
   maxInFlight?: number;
   maxRetries?: number;
+  versionField?: string;
 } & SinkClient) => BenchSink;
 
 /** The sink class, or why it could not be loaded. */
@@ -51,6 +52,8 @@ export interface SinkRun {
 export interface SinkOptions {
   readonly maxInFlight: number;
   readonly maxRetries?: number;
+  /** Version-guarded writes: one conditional PutItem per record instead of batches. */
+  readonly versionField?: string;
 }
 
 /**

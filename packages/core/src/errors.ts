@@ -35,15 +35,25 @@ export class WriteError<V = unknown> extends SinkError {
   override name = 'WriteError';
   readonly unwritten: readonly SinkRecord<V>[];
   readonly written: number;
+  /** Records that lost to a newer stored version (settled, like `written`). */
+  readonly stale: number;
   readonly failed: readonly RecordFailure<V>[];
 
   constructor(
     message: string,
-    details: { unwritten: readonly SinkRecord<V>[]; written: number; failed: readonly RecordFailure<V>[]; cause?: unknown; retriable?: boolean },
+    details: {
+      unwritten: readonly SinkRecord<V>[];
+      written: number;
+      stale?: number;
+      failed: readonly RecordFailure<V>[];
+      cause?: unknown;
+      retriable?: boolean;
+    },
   ) {
     super(message, { cause: details.cause, retriable: details.retriable ?? true });
     this.unwritten = details.unwritten;
     this.written = details.written;
+    this.stale = details.stale ?? 0;
     this.failed = details.failed;
   }
 }

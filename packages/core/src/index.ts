@@ -12,7 +12,16 @@ export {
 export { MemorySink, type MemorySinkOptions } from './memory-sink.js';
 export { CommitTracker } from './commit-tracker.js';
 export { DynamoSink } from './dynamo/dynamo-sink.js';
-export type { DynamoSinkOptions, DynamoClientLike, RetryOptions, CreateTableOptions } from './dynamo/options.js';
+export type {
+  DynamoSinkOptions,
+  DynamoClientLike,
+  RetryOptions,
+  CreateTableOptions,
+  TtlOptions,
+  AttributeOptions,
+  WriteMode,
+  DeleteMode,
+} from './dynamo/options.js';
 export type { SinkEvents, BatchWrittenEvent, RetryEvent, ThrottleEvent } from './dynamo/events.js';
 export { parseKeySpec, type KeySpec, type KeyType } from './dynamo/key-spec.js';
 export { compileStrftime, type CompiledPattern } from './dynamo/strftime.js';

@@ -5,10 +5,14 @@
 
 /** A record as a source hands it over: the value plus whatever transport metadata the source has. */
 export interface SinkRecord<V = unknown> {
-  /** The payload. For `DynamoSink`, a plain object whose fields become the item's attributes. */
+  /**
+   * The payload. For `DynamoSink`, a plain object whose fields become the item's attributes, or `null` (a Kafka
+   * tombstone) to delete the item the key specs name.
+   */
   readonly value: V;
   /** When the record happened: s/ms/µs/ns number (by magnitude), bigint ns, ISO-8601 string or Date. */
   readonly timestamp?: number | bigint | Date | string;
+  /** The source's key for the record (a Kafka message key), as text or raw bytes; `name=key` key specs read it. */
   readonly key?: string | Uint8Array | null;
   readonly headers?: Readonly<Record<string, string | Uint8Array | undefined>>;
   readonly topic?: string;
@@ -39,9 +43,17 @@ export interface RecordFailure<V = unknown> {
   readonly error: Error;
 }
 
-/** What `write` resolves to: every record of the call is either counted in `written` or listed in `failed`. */
+/**
+ * What `write` resolves to: every record of the call is counted in `written` or `stale`, or listed in `failed`
+ * (`written + stale + failed.length` is the number of records passed).
+ */
 export interface WriteResult<V = unknown> {
   readonly written: number;
+  /**
+   * Records the destination already held a newer version of (a version-guarded write that lost): not written, and
+   * not a failure either; sources move past them as past written ones. Sinks without versions leave it out.
+   */
+  readonly stale?: number;
   readonly failed: readonly RecordFailure<V>[];
 }
 

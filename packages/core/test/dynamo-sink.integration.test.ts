@@ -89,7 +89,7 @@ describe.each([
       it(title, async () => {
         const tableName = newTable('seed');
         const sink = sinkOn(server.endpoint, { tableName, createTable: true, ...options });
-        await expect(sink.write([{ value: SEED_MESSAGE }])).resolves.toEqual({ written: 1, failed: [] });
+        await expect(sink.write([{ value: SEED_MESSAGE }])).resolves.toEqual({ written: 1, stale: 0, failed: [] });
         await sink.close();
         expect(await scanRaw(client, tableName)).toEqual([item]);
         const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -180,7 +180,7 @@ describe.each([
     const error = await sink.write(records).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WriteError);
     expect((error as WriteError).message).toBe(
-      `No record was written: Table "${tableName}" does not exist; create it, or pass createTable: true to let the sink create it`,
+      `${records.length} of ${records.length} records were not written: Table "${tableName}" does not exist; create it, or pass createTable: true to let the sink create it`,
     );
     expect((error as WriteError).unwritten).toEqual(records);
     await sink.close();
@@ -233,7 +233,7 @@ describe.each([
     await sink.close();
     await proxy.close();
 
-    expect(results).toEqual([{ written: 1_000, failed: [] }, { written: 1_000, failed: [] }]);
+    expect(results).toEqual([{ written: 1_000, stale: 0, failed: [] }, { written: 1_000, stale: 0, failed: [] }]);
     const items = await scan(client, tableName);
     expect(items).toHaveLength(2_000);
     expect(items.map((item) => item.n).sort((a, b) => Number(a) - Number(b))).toEqual(records.map((r) => r.value.n));

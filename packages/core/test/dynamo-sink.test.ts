@@ -59,7 +59,7 @@ interface HarnessOptions {
   readonly fake?: FakeDynamoDBOptions;
   /** Key schema of the table created up front; `false` creates none. */
   readonly table?: Parameters<FakeDynamoDB['createTableSync']>[1] | false;
-  readonly sink?: Partial<DynamoSinkOptions>;
+  readonly sink?: Partial<DynamoSinkOptions<Value>>;
 }
 
 function harness(options: HarnessOptions = {}): Harness {
@@ -137,7 +137,7 @@ describe('DynamoSink: batching', () => {
   it('sends 60 records as requests of 25, 25 and 10', async () => {
     const { fake, sink, requests } = harness();
     const records = many(60);
-    await expect(sink.write(records)).resolves.toEqual({ written: 60, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 60, stale: 0, failed: [] });
     expect(requests.map((items) => items.length)).toEqual([25, 25, 10]);
     expect(fake.stats.batchWriteCalls).toBe(3);
     expect(fake.items(TABLE)).toEqual(values(records));
@@ -147,7 +147,7 @@ describe('DynamoSink: batching', () => {
   it.each([1, 3, 8])('keeps exactly maxInFlight = %i requests in flight, never more', async (maxInFlight) => {
     const { fake, sink } = harness({ fake: { latencyMs: 4 }, sink: { maxInFlight } });
     const records = many(300); // 12 requests
-    await expect(sink.write(records)).resolves.toEqual({ written: 300, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 300, stale: 0, failed: [] });
     expect(fake.stats.batchWriteCalls).toBe(12);
     expect(fake.stats.peakInFlight).toBe(maxInFlight);
     expect(fake.items(TABLE)).toHaveLength(300);
@@ -155,14 +155,15 @@ describe('DynamoSink: batching', () => {
 
   it('packs the records of concurrent write calls into shared requests', async () => {
     const { fake, sink, ids } = harness({ fake: { latencyMs: 5 }, sink: { maxInFlight: 1 } });
+    await sink.open(); // the table is known, so the first write's request leaves at once
     const a = many(5, 'a');
     const b = many(15, 'b');
     const c = many(15, 'c');
     const results = await Promise.all([sink.write(a), sink.write(b), sink.write(c)]);
     expect(results).toEqual([
-      { written: 5, failed: [] },
-      { written: 15, failed: [] },
-      { written: 15, failed: [] },
+      { written: 5, stale: 0, failed: [] },
+      { written: 15, stale: 0, failed: [] },
+      { written: 15, stale: 0, failed: [] },
     ]);
     // `a` goes out alone; `b` and `c` queue behind it and fill the next request together.
     const key = (record: Rec) => record.value.id as string;
@@ -172,7 +173,7 @@ describe('DynamoSink: batching', () => {
 
   it('resolves an empty write without calling BatchWriteItem', async () => {
     const { fake, sink } = harness();
-    await expect(sink.write([])).resolves.toEqual({ written: 0, failed: [] });
+    await expect(sink.write([])).resolves.toEqual({ written: 0, stale: 0, failed: [] });
     expect(fake.stats.batchWriteCalls).toBe(0);
   });
 
@@ -187,7 +188,7 @@ describe('DynamoSink: dedup and ordering', () => {
     const { fake, sink, ids, sentValues } = harness();
     const records = [rec('a', { value: 1 }), rec('b', { value: 1 }), rec('a', { value: 2 }), rec('a', { value: 3 })];
     // Superseded records count as written: the newest overwrites them.
-    await expect(sink.write(records)).resolves.toEqual({ written: 4, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 4, stale: 0, failed: [] });
     expect(ids()).toEqual([['a', 'b']]);
     expect(sentValues()).toEqual([['3', '1']]);
     expect(fake.items(TABLE)).toEqual([
@@ -201,7 +202,7 @@ describe('DynamoSink: dedup and ordering', () => {
   it('never puts one key twice in a request, across 100 records on 7 keys', async () => {
     const { fake, sink, ids } = harness();
     const records = Array.from({ length: 100 }, (_, i) => rec(`k${i % 7}`, { value: i }));
-    await expect(sink.write(records)).resolves.toEqual({ written: 100, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 100, stale: 0, failed: [] });
     for (const request of ids()) expect(new Set(request).size).toBe(request.length);
     const newest = new Map(records.map((record) => [record.value.id, record.value]));
     expect(fake.items(TABLE)).toEqual([...newest.keys()].sort().map((id) => newest.get(id)));
@@ -217,8 +218,8 @@ describe('DynamoSink: dedup and ordering', () => {
     await until(() => fake.stats.inFlight === 1, 'the first request is in flight');
     const second = sink.write([rec('a', { value: 2 }), rec('c', { value: 2 })]);
     await expect(Promise.all([first, second])).resolves.toEqual([
-      { written: 2, failed: [] },
-      { written: 2, failed: [] },
+      { written: 2, stale: 0, failed: [] },
+      { written: 2, stale: 0, failed: [] },
     ]);
     // `c` did not wait; `a` waited for its first write to be answered.
     expect(ids()).toEqual([['a', 'b'], ['c'], ['a']]);
@@ -235,7 +236,7 @@ describe('DynamoSink: dedup and ordering', () => {
     const { fake, sink, ids } = harness({ fake: { latencyMs: 1, jitterMs: 4, seed: 11 }, sink: { maxInFlight: 4 } });
     const calls = Array.from({ length: 40 }, (_, i) => sink.write([rec('hot', { value: i }), rec(`cold-${String(i).padStart(2, '0')}`, { value: i })]));
     const results = await Promise.all(calls);
-    expect(results).toEqual(Array.from({ length: 40 }, () => ({ written: 2, failed: [] })));
+    expect(results).toEqual(Array.from({ length: 40 }, () => ({ written: 2, stale: 0, failed: [] })));
     expect(fake.items(TABLE).find((item) => item.id === 'hot')).toEqual({ id: 'hot', value: 39 });
     expect(fake.items(TABLE)).toHaveLength(41);
     for (const request of ids()) expect(request.filter((id) => id === 'hot').length).toBeLessThanOrEqual(1);
@@ -245,13 +246,14 @@ describe('DynamoSink: dedup and ordering', () => {
 
   it('collapses records of one key from two calls queued behind a busy slot: one put, both calls count it written', async () => {
     const { fake, sink, ids, sentValues } = harness({ fake: { latencyMs: 5 }, sink: { maxInFlight: 1 } });
+    await sink.open(); // the table is known, so the first write's request leaves at once
     const busy = sink.write([rec('x')]);
     const older = sink.write([rec('a', { value: 1 })]);
     const newer = sink.write([rec('a', { value: 2 })]);
     await expect(Promise.all([busy, older, newer])).resolves.toEqual([
-      { written: 1, failed: [] },
-      { written: 1, failed: [] },
-      { written: 1, failed: [] },
+      { written: 1, stale: 0, failed: [] },
+      { written: 1, stale: 0, failed: [] },
+      { written: 1, stale: 0, failed: [] },
     ]);
     expect(ids()).toEqual([['x'], ['a']]);
     expect(sentValues()).toEqual([['?'], ['2']]);
@@ -265,7 +267,7 @@ describe('DynamoSink: retries', () => {
     const { fake, sink, ids } = harness();
     fake.failNext({ unprocessed: 5 }).failNext({ unprocessed: 2 });
     const records = many(25);
-    await expect(sink.write(records)).resolves.toEqual({ written: 25, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 25, stale: 0, failed: [] });
     const key = (record: Rec) => record.value.id as string;
     expect(ids()).toEqual([records.map(key), records.slice(20).map(key), records.slice(23).map(key)]);
     expect(fake.stats.unprocessedItems).toBe(7);
@@ -276,7 +278,7 @@ describe('DynamoSink: retries', () => {
   it('writes everything under a 30% unprocessedRate, each key applied exactly once', async () => {
     const { fake, sink } = harness({ fake: { unprocessedRate: 0.3, seed: 7 }, sink: { maxRetries: 30 } });
     const records = many(200);
-    await expect(sink.write(records)).resolves.toEqual({ written: 200, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 200, stale: 0, failed: [] });
     expect(fake.stats.unprocessedItems).toBeGreaterThan(20);
     expect(fake.items(TABLE)).toEqual(values(records));
     expectWritesPerKey(fake, records.map((record) => record.value.id as string), 1);
@@ -285,7 +287,7 @@ describe('DynamoSink: retries', () => {
   it('writes everything under random throttling and server errors', async () => {
     const { fake, sink } = harness({ fake: { throttleRate: 0.3, serverErrorRate: 0.2, unprocessedRate: 0.1, seed: 5 }, sink: { maxRetries: 40 } });
     const records = many(150);
-    await expect(sink.write(records)).resolves.toEqual({ written: 150, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 150, stale: 0, failed: [] });
     expect(fake.stats.errors.ProvisionedThroughputExceededException).toBeGreaterThan(0);
     expect(fake.stats.errors.InternalServerError).toBeGreaterThan(0);
     expect(fake.items(TABLE)).toEqual(values(records));
@@ -304,7 +306,7 @@ describe('DynamoSink: retries', () => {
     const { fake, sink } = harness();
     fake.failNext({ error, times: 2 });
     const records = many(10);
-    await expect(sink.write(records)).resolves.toEqual({ written: 10, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 10, stale: 0, failed: [] });
     expect(fake.stats.batchWriteCalls).toBe(3);
     expect(fake.pendingFaults).toBe(0);
     expect(fake.items(TABLE)).toEqual(values(records));
@@ -314,7 +316,7 @@ describe('DynamoSink: retries', () => {
     const { fake, sink } = harness({ sink: { maxRetries } });
     fake.failNext({ error: 'ProvisionedThroughputExceededException', times: maxRetries });
     const records = many(10);
-    await expect(sink.write(records)).resolves.toEqual({ written: 10, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 10, stale: 0, failed: [] });
     expect(fake.stats.batchWriteCalls).toBe(maxRetries + 1);
     expect(fake.items(TABLE)).toEqual(values(records));
   });
@@ -351,7 +353,7 @@ describe('DynamoSink: retries', () => {
 
     const again = harness({ sink: { maxRetries: 2 } });
     again.fake.failNext({ unprocessed: 1, times: 2 });
-    await expect(again.sink.write(records)).resolves.toEqual({ written: 5, failed: [] });
+    await expect(again.sink.write(records)).resolves.toEqual({ written: 5, stale: 0, failed: [] });
     expect(again.fake.items(TABLE)).toEqual(values(records));
   });
 
@@ -369,7 +371,7 @@ describe('DynamoSink: retries', () => {
     const error = await writeError(first);
     expect(error.unwritten).toEqual([a[2]]);
     expect(error.written).toBe(2);
-    await expect(second).resolves.toEqual({ written: 3, failed: [] });
+    await expect(second).resolves.toEqual({ written: 3, stale: 0, failed: [] });
     const key = (record: Rec) => record.value.id as string;
     const ab = [a[2]!, ...b].map(key);
     expect(ids()).toEqual([a.map(key), ab, ab, b.map(key)]);
@@ -383,7 +385,7 @@ describe('DynamoSink: retries', () => {
     const { fake, sink } = harness();
     fake.failNext({ error, afterWrite: true });
     const records = many(10);
-    await expect(sink.write(records)).resolves.toEqual({ written: 10, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 10, stale: 0, failed: [] });
     expect(fake.stats.batchWriteCalls).toBe(2);
     expect(fake.items(TABLE)).toEqual(values(records));
     // The client cannot know the first put happened: the same item is put again, which is harmless.
@@ -398,8 +400,8 @@ describe('DynamoSink: retries', () => {
     await until(() => fake.stats.inFlight === 1, 'the first request is in flight');
     const second = sink.write([rec('a', { value: 2 })]);
     await expect(Promise.all([first, second])).resolves.toEqual([
-      { written: 1, failed: [] },
-      { written: 1, failed: [] },
+      { written: 1, stale: 0, failed: [] },
+      { written: 1, stale: 0, failed: [] },
     ]);
     expect(sentValues()).toEqual([['1'], ['1'], ['2']]);
     expect(fake.items(TABLE)).toEqual([{ id: 'a', value: 2 }]);
@@ -439,13 +441,14 @@ describe('DynamoSink: errors that are not retried', () => {
 
   it('rejects every call whose records collapsed into an entry that failed fatally, each with its own records', async () => {
     const { fake, sink } = harness({ fake: { latencyMs: 5 }, sink: { maxInFlight: 1 } });
+    await sink.open(); // the table is known, so the first write's request leaves at once
     fake.failNext({ unprocessed: 0 }).failNext({ error: 'AccessDeniedException' });
     const busy = sink.write([rec('x')]);
     const older = [rec('a', { value: 1 })];
     const newer = [rec('a', { value: 2 })];
     const olderCall = sink.write(older);
     const newerCall = sink.write(newer);
-    await expect(busy).resolves.toEqual({ written: 1, failed: [] });
+    await expect(busy).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     expect((await writeError(olderCall)).unwritten).toEqual(older);
     expect((await writeError(newerCall)).unwritten).toEqual(newer);
     expect(fake.items(TABLE)).toEqual([{ id: 'x' }]);
@@ -532,12 +535,13 @@ describe('DynamoSink: errors that are not retried', () => {
 
   it('writes the older record of another call when the newer one that superseded it is rejected', async () => {
     const { fake, sink } = harness({ fake: { latencyMs: 5 }, sink: { maxInFlight: 1 } });
+    await sink.open(); // the table is known, so the first write's request leaves at once
     fake.failNext({ unprocessed: 0 }).failNext({ error: 'ValidationException' });
     const busy = sink.write([rec('x')]);
     const older = sink.write([rec('a', { value: 1 })]);
     const newer = sink.write([rec('a', { value: 2 })]);
-    await expect(busy).resolves.toEqual({ written: 1, failed: [] });
-    await expect(older).resolves.toEqual({ written: 1, failed: [] });
+    await expect(busy).resolves.toEqual({ written: 1, stale: 0, failed: [] });
+    await expect(older).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     const rejected = await newer;
     expect(rejected.written).toBe(0);
     expect(rejected.failed.map((failure) => [failure.index, failure.reason])).toEqual([[0, 'rejected']]);
@@ -638,7 +642,7 @@ describe('DynamoSink: record failures', () => {
     it('resolves a write whose records all fail', async () => {
       const { fake, sink } = harness({ table, sink: { ...sinkOptions, events: withHook ? { failed: () => {} } : events } });
       const result = await sink.write([cases[0]!.bad, cases[5]!.bad]);
-      expect(result).toMatchObject({ written: 0, failed: [{ index: 0 }, { index: 1 }] });
+      expect(result).toMatchObject({ written: 0, stale: 0, failed: [{ index: 0 }, { index: 1 }] });
       expect(fake.stats.batchWriteCalls).toBe(0);
     });
   });
@@ -740,7 +744,7 @@ describe('DynamoSink: the table', () => {
     const ttl = await fake.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
 
-    await expect(sink.write([{ value: { key1: 'value1', key2: 10 }, timestamp: TS }])).resolves.toEqual({ written: 1, failed: [] });
+    await expect(sink.write([{ value: { key1: 'value1', key2: 10 }, timestamp: TS }])).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     expect(fake.items(TABLE)).toEqual([{ year_month: '2022-11', key1: 'value1', key2: 10 }]);
   });
 
@@ -769,7 +773,7 @@ describe('DynamoSink: the table', () => {
   it('waits for a table it created to leave CREATING before writing', async () => {
     const { fake, sink } = harness({ table: false, fake: { createTableMs: 100 }, sink: { createTable: { ttlAttribute: 'expires' } } });
     const records = many(5);
-    await expect(sink.write(records)).resolves.toEqual({ written: 5, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 5, stale: 0, failed: [] });
     expect((await describeTable(fake)).TableStatus).toBe('ACTIVE');
     expect(fake.stats.calls.DescribeTable).toBeGreaterThanOrEqual(3);
     expect(fake.stats.batchWriteCalls).toBe(1);
@@ -780,7 +784,7 @@ describe('DynamoSink: the table', () => {
     const { fake, sink } = harness({ table: false });
     fake.createTableSync(TABLE, { partitionKey: 'id' }, { creatingForMs: 80 });
     const records = many(5);
-    await expect(sink.write(records)).resolves.toEqual({ written: 5, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 5, stale: 0, failed: [] });
     expect(fake.stats.calls.CreateTable).toBeUndefined();
     expect(fake.stats.batchWriteCalls).toBe(1);
     expect(fake.items(TABLE)).toEqual(values(records));
@@ -796,8 +800,8 @@ describe('DynamoSink: the table', () => {
     expect(fake.stats.errors.ResourceInUseException).toBe(1);
     const results = await Promise.all([first.write(many(3, 'a')), second.write(many(3, 'b'))]);
     expect(results).toEqual([
-      { written: 3, failed: [] },
-      { written: 3, failed: [] },
+      { written: 3, stale: 0, failed: [] },
+      { written: 3, stale: 0, failed: [] },
     ]);
     expect(fake.items(TABLE)).toHaveLength(6);
     const ttl = await fake.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
@@ -809,8 +813,8 @@ describe('DynamoSink: the table', () => {
     await expect(sink.open()).rejects.toThrow(new SinkError('Table "events" does not exist; create it, or pass createTable: true to let the sink create it'));
     const records = many(3);
     const error = await writeError(sink.write(records));
-    expect(error.message).toBe('No record was written: Table "events" does not exist; create it, or pass createTable: true to let the sink create it');
-    expect(error.unwritten).toBe(records);
+    expect(error.message).toBe('3 of 3 records were not written: Table "events" does not exist; create it, or pass createTable: true to let the sink create it');
+    expect(error.unwritten).toEqual(records);
     expect(error.written).toBe(0);
     expect(error.failed).toEqual([]);
     expect(fake.stats.batchWriteCalls).toBe(0);
@@ -847,7 +851,7 @@ describe('DynamoSink: the table', () => {
     await expect(opening).rejects.toThrow(message);
     await expect(opening).rejects.toBeInstanceOf(ConfigError);
     const error = await writeError(sink.write([rec('a')]));
-    expect(error.message).toBe(`No record was written: ${message}`);
+    expect(error.message).toBe(`1 of 1 records were not written: ${message}`);
     expect(fake.stats.batchWriteCalls).toBe(0);
   });
 
@@ -855,7 +859,7 @@ describe('DynamoSink: the table', () => {
     const { fake, sink } = harness();
     fake.failNext({ error: 'AccessDeniedException', operation: 'DescribeTable' });
     const records = many(5);
-    await expect(sink.write(records)).resolves.toEqual({ written: 5, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 5, stale: 0, failed: [] });
     expect(fake.stats.calls.DescribeTable).toBe(1);
     expect(fake.items(TABLE)).toEqual(values(records));
   });
@@ -864,7 +868,7 @@ describe('DynamoSink: the table', () => {
     const { fake, sink } = harness({ table: false, sink: { createTable: { ttlAttribute: 'expires' } } });
     fake.failNext({ error: 'AccessDeniedException', operation: 'DescribeTable' });
     const records = many(5);
-    await expect(sink.write(records)).resolves.toEqual({ written: 5, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 5, stale: 0, failed: [] });
     expect(fake.stats.calls.DescribeTable).toBe(1);
     expect(fake.stats.calls.CreateTable).toBe(1);
     expect(fake.items(TABLE)).toEqual(values(records));
@@ -896,9 +900,9 @@ describe('DynamoSink: the table', () => {
     fake.failNext({ error: 'InternalServerError', operation: 'DescribeTable' });
     const records = many(3);
     const error = await writeError(sink.write(records));
-    expect(error.message).toBe('No record was written: DescribeTable on "events" failed: InternalServerError: Internal server error');
-    expect(error.unwritten).toBe(records);
-    await expect(sink.write(records)).resolves.toEqual({ written: 3, failed: [] });
+    expect(error.message).toBe('3 of 3 records were not written: DescribeTable on "events" failed: InternalServerError: Internal server error');
+    expect(error.unwritten).toEqual(records);
+    await expect(sink.write(records)).resolves.toEqual({ written: 3, stale: 0, failed: [] });
     expect(fake.stats.calls.DescribeTable).toBe(2);
     expect(fake.items(TABLE)).toEqual(values(records));
   });
@@ -907,7 +911,7 @@ describe('DynamoSink: the table', () => {
     const { fake, sink } = harness({ table: false });
     await writeError(sink.write([rec('a')]));
     fake.createTableSync(TABLE, { partitionKey: 'id' });
-    await expect(sink.write([rec('a')])).resolves.toEqual({ written: 1, failed: [] });
+    await expect(sink.write([rec('a')])).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     expect(fake.items(TABLE)).toEqual([{ id: 'a' }]);
   });
 
@@ -935,15 +939,18 @@ describe('DynamoSink: the table', () => {
 describe('DynamoSink: options', () => {
   const fake = new FakeDynamoDB();
   const base: DynamoSinkOptions = { client: fake, tableName: TABLE, partitionKey: 'id' };
-  const GRAMMAR = 'expected "name" (copy that field) or "name|strftime-pattern" (format the timestamp), e.g. "id" or "hour_of_day|%Y-%m-%d %H"';
+  const GRAMMAR =
+    'expected "name" (copy the value\'s field), "name|strftime-pattern" (format the timestamp) or "name=SOURCE" ' +
+    '(SOURCE: key, key.PATH, value.PATH, topic, partition, offset or header.NAME; PATH: fields separated by ".", ' +
+    'digits index an array), e.g. "id", "hour_of_day|%Y-%m-%d %H" or "id=key.id"';
   const SUPPORTED =
     'supported: %a %A %b %B %c %C %d %D %e %f %F %g %G %h %H %I %j %k %l %m %M %n %p %P %r %R %s %S %t %T %u %U %V ' +
     '%w %W %x %X %y %Y %z %Z %%, with the flags - _ 0 on numeric directives (e.g. %-d) and ^ on names (e.g. %^a)';
 
   const cases: [string, Partial<Record<keyof DynamoSinkOptions, unknown>>, string][] = [
-    ['a table name too short', { tableName: 'ab' }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', got "ab"`],
-    ['a table name with a space', { tableName: 'my table' }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', got "my table"`],
-    ['no table name', { tableName: undefined }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', got undefined`],
+    ['a table name too short', { tableName: 'ab' }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', or a function of the record, got "ab"`],
+    ['a table name with a space', { tableName: 'my table' }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', or a function of the record, got "my table"`],
+    ['no table name', { tableName: undefined }, `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', or a function of the record, got undefined`],
     ['maxInFlight: 0', { maxInFlight: 0 }, 'Expected `maxInFlight` to be a whole number >= 1, got 0'],
     ['maxInFlight: 2.5', { maxInFlight: 2.5 }, 'Expected `maxInFlight` to be a whole number >= 1, got 2.5'],
     ['maxRetries: -1', { maxRetries: -1 }, 'Expected `maxRetries` to be a whole number >= 0, got -1'],
@@ -1011,7 +1018,7 @@ describe('DynamoSink: close()', () => {
     const writing = sink.write(records);
     await sink.close();
     expect(fake.items(TABLE)).toEqual(values(records));
-    await expect(writing).resolves.toEqual({ written: 60, failed: [] });
+    await expect(writing).resolves.toEqual({ written: 60, stale: 0, failed: [] });
   });
 
   it('waits for every request still queued once a write is under way', async () => {
@@ -1023,7 +1030,7 @@ describe('DynamoSink: close()', () => {
     await sink.close();
     expect(fake.stats.batchWriteCalls).toBe(3);
     expect(fake.items(TABLE)).toEqual(values(records));
-    await expect(writing).resolves.toEqual({ written: 60, failed: [] });
+    await expect(writing).resolves.toEqual({ written: 60, stale: 0, failed: [] });
   });
 
   it('waits for a write made before close() on a sink not yet opened', async () => {
@@ -1032,7 +1039,7 @@ describe('DynamoSink: close()', () => {
     const writing = sink.write(records);
     await sink.close();
     expect(fake.items(TABLE)).toEqual(values(records));
-    await expect(writing).resolves.toEqual({ written: 30, failed: [] });
+    await expect(writing).resolves.toEqual({ written: 30, stale: 0, failed: [] });
   });
 
   it('waits for records waiting for a retry', async () => {
@@ -1044,7 +1051,7 @@ describe('DynamoSink: close()', () => {
     await until(() => fake.stats.unprocessedItems === 5, 'the items are handed back');
     await sink.close();
     expect(fake.items(TABLE)).toEqual(values(records));
-    await expect(writing).resolves.toEqual({ written: 5, failed: [] });
+    await expect(writing).resolves.toEqual({ written: 5, stale: 0, failed: [] });
   });
 
   it('is idempotent, and refuses writes afterwards', async () => {
@@ -1088,7 +1095,7 @@ describe('DynamoSink: numbers', () => {
       list: [99999999999999999999999999999999999999n, new LosslessNumber('0.1000000000000000000000000000000000001')],
       set: new Set([1n, 12345678901234567890n]),
     };
-    await expect(sink.write([{ value }])).resolves.toEqual({ written: 1, failed: [] });
+    await expect(sink.write([{ value }])).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     const [item] = fake.rawItems(TABLE);
     expect(item).toEqual({
       id: { S: 'n' },
@@ -1108,7 +1115,7 @@ describe('DynamoSink: numbers', () => {
   it('stores a lossless-number-like plain object { isLosslessNumber: true, value } as a number with every digit', async () => {
     const { fake, sink } = harness();
     const value = { id: 'n', lossless: { isLosslessNumber: true, value: '12345678901234567890123' } };
-    await expect(sink.write([{ value }])).resolves.toEqual({ written: 1, failed: [] });
+    await expect(sink.write([{ value }])).resolves.toEqual({ written: 1, stale: 0, failed: [] });
     expect(fake.rawItems(TABLE)).toEqual([{ id: { S: 'n' }, lossless: { N: '12345678901234567890123' } }]);
   });
 
@@ -1119,7 +1126,7 @@ describe('DynamoSink: numbers', () => {
       { value: { id: new LosslessNumber('12345678901234567890124') } },
       { value: { id: NumberValue.from('12345678901234567890125') } },
     ]);
-    expect(result).toEqual({ written: 3, failed: [] });
+    expect(result).toEqual({ written: 3, stale: 0, failed: [] });
     expect(fake.rawItems(TABLE).map((item) => item.id)).toEqual([
       { N: '12345678901234567890123' },
       { N: '12345678901234567890124' },
@@ -1130,14 +1137,14 @@ describe('DynamoSink: numbers', () => {
   it('writes a numeric key given as a lossless-number-like plain object, which it accepted as a number', async () => {
     const { fake, sink } = harness({ table: { partitionKey: { name: 'id', type: 'N' } } });
     const result = await sink.write([{ value: { id: { isLosslessNumber: true, value: '12345678901234567890123' } } }]);
-    expect(result).toEqual({ written: 1, failed: [] });
+    expect(result).toEqual({ written: 1, stale: 0, failed: [] });
     expect(fake.rawItems(TABLE)).toEqual([{ id: { N: '12345678901234567890123' } }]);
   });
 
   it('treats numeric keys equal in value but spelled differently as one key in one write: sent once', async () => {
     const { fake, sink, ids } = harness({ table: { partitionKey: { name: 'id', type: 'N' } } });
     const records: Rec[] = [{ value: { id: 7, value: 1 } }, { value: { id: NumberValue.from('7.0'), value: 2 } }];
-    await expect(sink.write(records)).resolves.toEqual({ written: 2, failed: [] });
+    await expect(sink.write(records)).resolves.toEqual({ written: 2, stale: 0, failed: [] });
     expect(fake.items(TABLE)).toEqual([{ id: 7, value: 2 }]);
     // DynamoDB refuses a request carrying one key twice; the sink must not send one.
     expect(fake.stats.errors).toEqual({});
@@ -1152,8 +1159,8 @@ describe('DynamoSink: numbers', () => {
     await until(() => fake.stats.inFlight === 1, 'the first request is in flight');
     const second = sink.write([{ value: { id: NumberValue.from('7.0'), value: 2 } }]);
     await expect(Promise.all([first, second])).resolves.toEqual([
-      { written: 1, failed: [] },
-      { written: 1, failed: [] },
+      { written: 1, stale: 0, failed: [] },
+      { written: 1, stale: 0, failed: [] },
     ]);
     expect(fake.items(TABLE)).toEqual([{ id: 7, value: 2 }]);
     // The second write must wait for the first (and its retry), as it does for string keys.

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { WriteQueue, type Owner } from '../src/dynamo/write-queue.js';
 
-const owner = (key: string, ticket: string, size = 100): Owner<string> => ({ prepared: { item: {}, size, keyId: key }, ticket, index: 0 });
+const owner = (key: string, ticket: string, size = 100): Owner<string> => ({
+  prepared: { table: 't', keyId: key, size, batch: { PutRequest: { Item: {} } }, single: undefined },
+  ticket,
+  index: 0,
+});
+/** A write that goes as a single-item call (a guarded put, an update). */
+const single = (key: string, ticket: string): Owner<string> => ({
+  prepared: { table: 't', keyId: key, size: 100, batch: undefined, single: { operation: 'UpdateItem', input: { TableName: 't', Key: {} } } },
+  ticket,
+  index: 0,
+});
 const tickets = (batch: { owner: Owner<string>; superseded: Owner<string>[] | undefined }[]) =>
   batch.map((entry) => [...(entry.superseded ?? []).map((o) => o.ticket), entry.owner.ticket].join('+'));
 
@@ -58,15 +68,65 @@ describe('WriteQueue', () => {
     queue.add(owner('a', 'a2'));
     const [sent] = queue.take(0);
     queue.add(owner('a', 'a3'));
+    queue.addOlder(sent!.superseded ?? []); // while the rejected entry still holds the key
     queue.settle(sent!);
-    queue.addOlder(sent!.superseded ?? []);
     expect(tickets(queue.take(0))).toEqual(['a1+a3']);
   });
 
   it('writes the newest survivor when nothing newer waits', () => {
     const queue = new WriteQueue<string>();
+    queue.add(owner('a', 'a0'));
+    const [sent] = queue.take(0);
     queue.addOlder([owner('a', 'a1'), owner('a', 'a2')]);
+    queue.settle(sent!);
     expect(tickets(queue.take(0))).toEqual(['a1+a2']);
+    expect(queue.size).toBe(1);
+  });
+
+  it('writes survivors before a newer single-item write of their key, which they cannot collapse into', () => {
+    const queue = new WriteQueue<string>();
+    queue.add(owner('a', 'a1'));
+    queue.add(owner('a', 'a2'));
+    const [sent] = queue.take(0);
+    queue.add(single('a', 'u3'));
+    queue.addOlder(sent!.superseded ?? []);
+    queue.settle(sent!);
+    expect(queue.takeSingle(0)).toBeUndefined();
+    const [survivor] = queue.take(0);
+    expect(tickets([survivor!])).toEqual(['a1']);
+    queue.settle(survivor!);
+    expect(queue.takeSingle(0)?.owner.ticket).toBe('u3');
+  });
+
+  it('never collapses single-item writes: each meets the stored item in turn, in arrival order', () => {
+    const queue = new WriteQueue<string>();
+    queue.add(single('a', 'u1'));
+    queue.add(single('a', 'u2'));
+    queue.add(single('b', 'v1'));
+    const first = queue.takeSingle(0)!;
+    expect(first.owner.ticket).toBe('u1');
+    expect(queue.takeSingle(0)?.owner.ticket).toBe('v1');
+    expect(queue.takeSingle(0)).toBeUndefined(); // u2 waits for u1
+    queue.settle(first);
+    expect(queue.takeSingle(0)?.owner.ticket).toBe('u2');
+    expect(queue.size).toBe(2); // u2 and v1, in flight
+  });
+
+  it('keeps the order of batched and single-item writes of one key: put, update, put', () => {
+    const queue = new WriteQueue<string>();
+    queue.add(owner('a', 'p1'));
+    queue.add(single('a', 'u2'));
+    queue.add(owner('a', 'p3'));
+    queue.add(owner('a', 'p4'));
+    const [put] = queue.take(0);
+    expect(tickets([put!])).toEqual(['p1']);
+    expect(queue.takeSingle(0)).toBeUndefined();
+    queue.settle(put!);
+    expect(queue.take(0)).toEqual([]);
+    const update = queue.takeSingle(0)!;
+    expect(update.owner.ticket).toBe('u2');
+    queue.settle(update);
+    expect(tickets(queue.take(0))).toEqual(['p3+p4']); // the two puts after the update collapse
   });
 
   it('keeps a request under the byte limit, but always sends at least one item', () => {

@@ -1,38 +1,42 @@
-import { BatchWriteItemCommand, type BatchWriteItemCommandOutput, type ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { BatchWriteItemCommandInput, ConsumedCapacity, ReturnConsumedCapacity, WriteRequest } from '@aws-sdk/client-dynamodb';
 import pRetry from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordError, SinkError } from '../errors.js';
-import type { SinkEvents } from './events.js';
-import type { DynamoClientLike, RetryOptions } from './options.js';
+import type { BatchWrittenEvent, SinkEvents } from './events.js';
+import type { RetryOptions } from './options.js';
 import { backoffDelay, classifyError, isThrottling } from './retry-policy.js';
+import type { Transport } from './transport.js';
 import { WriteQueue, type Entry, type Owner } from './write-queue.js';
 
 /** How an item's write ended. */
 export type Outcome =
   | { readonly kind: 'written' }
+  /** A version-guarded write that lost to the stored item (ConditionalCheckFailedException): not applied, not a failure. */
+  | { readonly kind: 'stale' }
   /** DynamoDB refused the item itself (ValidationException with the item alone in its request). */
   | { readonly kind: 'rejected'; readonly error: RecordError }
   /** Retries ran out, or a fatal error: the record goes back to the caller. */
   | { readonly kind: 'unwritten'; readonly error: Error };
 
 export interface BatchWriterOptions<T> {
-  readonly client: DynamoClientLike;
-  readonly tableName: string;
+  readonly transport: Transport;
   readonly maxInFlight: number;
   readonly maxRetries: number;
   readonly retry: Required<RetryOptions>;
   readonly returnConsumedCapacity: ReturnConsumedCapacity;
   readonly events: SinkEvents;
-  /** The keyId of an item as DynamoDB hands it back in UnprocessedItems. */
-  readonly keyIdOfItem: (item: Record<string, any>) => string;
+  /** The keyId of an item or key as DynamoDB hands it back in UnprocessedItems for `table`. */
+  readonly keyIdOfItem: (table: string, item: Record<string, any>) => string;
   /** Called once per record with how its write ended. */
   readonly onOutcome: (ticket: T, index: number, outcome: Outcome) => void;
 }
 
 const WRITTEN: Outcome = { kind: 'written' };
+const STALE: Outcome = { kind: 'stale' };
 
 /**
- * Sends queued items as BatchWriteItem requests, `maxInFlight` at a time.
+ * Sends queued writes, `maxInFlight` requests at a time: puts and deletes as BatchWriteItem requests, guarded writes
+ * and updates as single-item calls, one slot each.
  * Items DynamoDB leaves unprocessed go back in the queue with a backoff and ride along in later requests;
  * an error that fails a whole request is retried in place (p-retry), which holds the slot and so slows the sink down;
  * a ValidationException splits the request in halves until the bad item stands alone.
@@ -53,10 +57,11 @@ export class BatchWriter<T> {
   pump(): void {
     const now = performance.now();
     while (this.active < this.options.maxInFlight) {
-      const batch = this.queue.take(now);
-      if (batch.length === 0) break;
+      const single = this.queue.takeSingle(now);
+      const batch = single ? undefined : this.queue.take(now);
+      if (!single && batch!.length === 0) break;
       this.active++;
-      void this.send(batch).finally(() => {
+      void (single ? this.sendSingle(single) : this.send(batch!)).finally(() => {
         this.active--;
         this.pump();
       });
@@ -88,24 +93,30 @@ export class BatchWriter<T> {
   }
 
   private async send(batch: Entry<T>[]): Promise<void> {
-    const { tableName, events } = this.options;
+    const { events, transport, returnConsumedCapacity } = this.options;
     const started = performance.now();
-    let response: BatchWriteItemCommandOutput;
+    const requestItems: Record<string, WriteRequest[]> = {};
+    for (const entry of batch) {
+      const { table, batch: request } = entry.owner.prepared;
+      (requestItems[table] ??= []).push(request!);
+    }
+    const input: BatchWriteItemCommandInput = { RequestItems: requestItems };
+    if (returnConsumedCapacity !== 'NONE') input.ReturnConsumedCapacity = returnConsumedCapacity;
+    let response;
     try {
-      response = await this.sendWithRetry(batch);
+      response = await this.sendWithRetry(batch, 'BatchWriteItem', () => transport.send('BatchWriteItem', input));
     } catch (error) {
       const kind = classifyError(error);
       if (kind === 'invalid') return this.isolate(batch, error as Error);
       for (const entry of batch) {
         // A retryable error ran out the budget of the most-tried item; the others get more tries in later requests.
         if (kind === 'retry' && entry.attempts <= this.options.maxRetries) this.retryLater(entry, (error as Error).name);
-        else this.finish(entry, { kind: 'unwritten', error: describeFailure(error, tableName) });
+        else this.finish(entry, { kind: 'unwritten', error: describeFailure(error, 'BatchWriteItem', entry.owner.prepared.table) });
       }
       return;
     }
 
-    const unprocessed = response.UnprocessedItems?.[tableName] ?? [];
-    const retry = this.matchUnprocessed(batch, unprocessed);
+    const retry = this.matchUnprocessed(batch, response.UnprocessedItems);
     for (const entry of batch) if (!retry.has(entry)) this.finish(entry, WRITTEN);
     if (retry.size > 0) {
       events.throttled?.({ items: retry.size, reason: 'unprocessed' });
@@ -117,20 +128,39 @@ export class BatchWriter<T> {
         } else this.retryLater(entry, 'unprocessed');
       }
     }
-    events.batchWritten?.({
-      written: batch.length - retry.size,
-      unprocessed: retry.size,
-      latencyMs: performance.now() - started,
-      ...(response.ConsumedCapacity ? { consumedCapacity: response.ConsumedCapacity } : {}),
-    });
+    events.batchWritten?.(writtenEvent('BatchWriteItem', batch.length - retry.size, retry.size, 0, started, response.ConsumedCapacity));
   }
 
-  private async sendWithRetry(batch: Entry<T>[]): Promise<BatchWriteItemCommandOutput> {
-    const { client, tableName, maxRetries, retry, events } = this.options;
-    const command = new BatchWriteItemCommand({
-      RequestItems: { [tableName]: batch.map((entry) => ({ PutRequest: { Item: entry.owner.prepared.item } })) },
-      ...(this.options.returnConsumedCapacity !== 'NONE' ? { ReturnConsumedCapacity: this.options.returnConsumedCapacity } : {}),
-    });
+  /** A guarded write or an update, alone in its request. A failed condition means a newer version is stored: stale. */
+  private async sendSingle(entry: Entry<T>): Promise<void> {
+    const { events, transport, returnConsumedCapacity } = this.options;
+    const { operation, input } = entry.owner.prepared.single!;
+    const started = performance.now();
+    const request = returnConsumedCapacity === 'NONE' ? input : { ...input, ReturnConsumedCapacity: returnConsumedCapacity };
+    let response;
+    try {
+      response = await this.sendWithRetry([entry], operation, () => transport.send(operation, request as never));
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (name === 'ConditionalCheckFailedException') {
+        this.finish(entry, STALE);
+        events.batchWritten?.(writtenEvent(operation, 0, 0, 1, started, undefined));
+        return;
+      }
+      const kind = classifyError(error);
+      if (kind === 'invalid') return this.isolate([entry], error as Error);
+      if (kind === 'retry' && entry.attempts <= this.options.maxRetries) this.retryLater(entry, name);
+      else this.finish(entry, { kind: 'unwritten', error: describeFailure(error, operation, entry.owner.prepared.table) });
+      return;
+    }
+    this.finish(entry, WRITTEN);
+    const capacity = (response as { ConsumedCapacity?: ConsumedCapacity }).ConsumedCapacity;
+    events.batchWritten?.(writtenEvent(operation, 1, 0, 0, started, capacity && [capacity]));
+  }
+
+  /** Sends, retrying in place (holding the slot) on errors that may pass; each retry counts against every entry's budget. */
+  private async sendWithRetry<R>(batch: Entry<T>[], operation: string, send: () => Promise<R>): Promise<R> {
+    const { maxRetries, retry, events } = this.options;
     let mostTried = 0;
     for (const entry of batch) mostTried = Math.max(mostTried, entry.attempts);
     const budget = maxRetries - mostTried;
@@ -141,19 +171,19 @@ export class BatchWriter<T> {
       if (isThrottling(error)) events.throttled?.({ items: batch.length, reason: error.name });
       if (retriesLeft === 0) return;
       const delayMs = backoffDelay(mostTried, retry);
-      events.retry?.({ items: batch.length, attempt: mostTried, delayMs, reason: error.name, error });
+      events.retry?.({ items: batch.length, attempt: mostTried, delayMs, reason: error.name, error, operation });
       await sleep(delayMs);
     };
 
     // Most requests succeed at once: only a failed one pays for p-retry's bookkeeping.
     try {
-      return await client.send(command);
+      return await send();
     } catch (error) {
       if (classifyError(error) !== 'retry') throw error;
       await onFailedAttempt({ error: error as Error, retriesLeft: budget });
       if (budget === 0) throw error;
     }
-    return pRetry(() => client.send(command), {
+    return pRetry(send, {
       retries: budget - 1,
       // p-retry's own delay is off: it draws from [1x, 2x], and we want full jitter, slept in onFailedAttempt.
       minTimeout: 0,
@@ -163,16 +193,22 @@ export class BatchWriter<T> {
     });
   }
 
-  /** Which entries DynamoDB handed back. An item we cannot match makes every entry count as unprocessed: a needless re-put is harmless, a lost one is not. */
-  private matchUnprocessed(batch: Entry<T>[], unprocessed: readonly { PutRequest?: { Item?: Record<string, any> | undefined } | undefined }[]): Set<Entry<T>> {
-    if (unprocessed.length === 0) return new Set();
-    const byKey = new Map(batch.map((entry) => [entry.owner.prepared.keyId, entry]));
+  /**
+   * Which entries DynamoDB handed back. An item we cannot match makes every entry count as unprocessed: a needless
+   * re-send is harmless (puts and deletes are idempotent), a lost one is not.
+   */
+  private matchUnprocessed(batch: Entry<T>[], unprocessed: Record<string, readonly WriteRequest[]> | undefined): Set<Entry<T>> {
     const matched = new Set<Entry<T>>();
-    for (const request of unprocessed) {
-      const item = request.PutRequest?.Item;
-      const entry = item && byKey.get(safeKeyId(this.options.keyIdOfItem, item));
-      if (!entry) return new Set(batch);
-      matched.add(entry);
+    if (!unprocessed) return matched;
+    let byKey: Map<string, Entry<T>> | undefined;
+    for (const table in unprocessed) {
+      for (const request of unprocessed[table]!) {
+        byKey ??= new Map(batch.map((entry) => [entry.owner.prepared.keyId, entry]));
+        const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+        const entry = item && byKey.get(safeKeyId(this.options.keyIdOfItem, table, item));
+        if (!entry) return new Set(batch);
+        matched.add(entry);
+      }
     }
     return matched;
   }
@@ -196,29 +232,42 @@ export class BatchWriter<T> {
   }
 
   private finish(entry: Entry<T>, outcome: Outcome): void {
-    this.queue.settle(entry);
     const { onOutcome } = this.options;
     const { owner, superseded } = entry;
     if (outcome.kind === 'rejected') {
-      onOutcome(owner.ticket, owner.index, outcome);
-      // The older records this one superseded were never written: they get their own turn.
+      // The older records this one superseded were never written: they get their own turn, before newer ones.
       if (superseded) this.queue.addOlder(superseded);
+      this.queue.settle(entry);
+      onOutcome(owner.ticket, owner.index, outcome);
       return;
     }
+    this.queue.settle(entry);
     if (superseded) for (const older of superseded) onOutcome(older.ticket, older.index, outcome);
     onOutcome(owner.ticket, owner.index, outcome);
   }
 }
 
-function safeKeyId(keyIdOfItem: (item: Record<string, any>) => string, item: Record<string, any>): string {
+function safeKeyId(keyIdOfItem: (table: string, item: Record<string, any>) => string, table: string, item: Record<string, any>): string {
   try {
-    return keyIdOfItem(item);
+    return keyIdOfItem(table, item);
   } catch {
     return '';
   }
 }
 
-function describeFailure(error: unknown, tableName: string): Error {
+function writtenEvent(
+  operation: BatchWrittenEvent['operation'],
+  written: number,
+  unprocessed: number,
+  stale: number,
+  started: number,
+  consumedCapacity: readonly ConsumedCapacity[] | undefined,
+): BatchWrittenEvent {
+  const event = { operation, written, unprocessed, stale, latencyMs: performance.now() - started };
+  return consumedCapacity ? { ...event, consumedCapacity } : event;
+}
+
+function describeFailure(error: unknown, operation: string, tableName: string): Error {
   const name = (error as Error)?.name ?? 'Error';
   const message = (error as Error)?.message ?? String(error);
   if (name === 'ResourceNotFoundException') {
@@ -226,5 +275,5 @@ function describeFailure(error: unknown, tableName: string): Error {
   }
   const retriable = classifyError(error) === 'retry';
   const why = retriable ? 'retries ran out' : 'the error is not retryable';
-  return new SinkError(`BatchWriteItem to "${tableName}" failed (${why}): ${name}: ${message}`, { cause: error, retriable });
+  return new SinkError(`${operation} to "${tableName}" failed (${why}): ${name}: ${message}`, { cause: error, retriable });
 }

@@ -1,21 +1,32 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ConfigError, SinkError, WriteError } from '../errors.js';
-import type { Sink, SinkRecord, WriteResult } from '../sink.js';
+import { ConfigError, RecordError, SinkError } from '../errors.js';
+import type { FailureReason, Sink, SinkRecord, WriteResult } from '../sink.js';
 import { BatchWriter, type Outcome } from './batch-writer.js';
 import { ItemBuilder, PrepareError } from './item-builder.js';
 import { parseKeySpec, type KeySpec } from './key-spec.js';
-import { resolveOptions, type DynamoClientLike, type DynamoSinkOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, TABLE_NAME, TABLE_NAME_RULE, type DynamoClientLike, type DynamoSinkOptions, type ResolvedOptions } from './options.js';
 import { prepareTable } from './table.js';
+import { sdkTransport, type Transport } from './transport.js';
 import { WriteCall } from './write-call.js';
 
 /** Records prepared between two looks at whether a request slot is free. */
 const PUMP_EVERY = 256;
 
+/** A table the sink writes to: being described (or created), then ready with its builder. */
+interface TableState<V> {
+  readonly name: string;
+  builder: ItemBuilder | undefined;
+  preparing: Promise<void> | undefined;
+  /** Records routed here while the table was being prepared, in arrival order. */
+  pending: { record: SinkRecord<V>; call: WriteCall<V>; index: number }[];
+}
+
 /**
- * Writes records into a DynamoDB table: derives key attributes from key specs, marshals every field,
- * packs BatchWriteItem requests, retries what DynamoDB leaves unprocessed, and hands back what cannot be written.
+ * Writes records into DynamoDB: derives key attributes from key specs, marshals every field, and sends each record
+ * as what it is: a put or a delete packed into BatchWriteItem requests, or a version-guarded write or partial update
+ * as a single-item call. Retries what DynamoDB leaves unprocessed, and hands back what cannot be written.
  *
  * @example
  * const sink = new DynamoSink({ tableName: 'events', partitionKey: 'year_month|%Y-%m', sortKey: 'rest_of_ts|%d-%H:%M:%S.%f', clientConfig: { region: 'eu-west-1' } });
@@ -26,105 +37,156 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
   readonly options: ResolvedOptions;
   private readonly client: DynamoClientLike;
   private readonly ownsClient: boolean;
+  private readonly transport: Transport;
   private readonly partition: KeySpec;
   private readonly sort: KeySpec | undefined;
-  private opening: Promise<void> | undefined;
-  private builder: ItemBuilder | undefined;
+  private readonly tables = new Map<string, TableState<V>>();
+  /** The table of every record, when `tableName` is not a function. */
+  private readonly fixedTable: string | undefined;
   private readonly writer: BatchWriter<WriteCall<V>>;
   private closing: Promise<void> | undefined;
-  /** write() calls waiting for open(), and how close() hears that the last of them has queued its records. */
-  private arriving = 0;
-  private arrived: (() => void) | undefined;
 
-  constructor(options: DynamoSinkOptions) {
+  constructor(options: DynamoSinkOptions<V>) {
     this.options = resolveOptions(options);
-    const { partitionKey, sortKey, timeZone } = this.options;
+    const { partitionKey, sortKey, timeZone, tableName } = this.options;
     this.partition = parseKeySpec(partitionKey, 'partitionKey', timeZone);
     this.sort = sortKey === undefined ? undefined : parseKeySpec(sortKey, 'sortKey', timeZone);
     if (this.sort && this.sort.attribute === this.partition.attribute) {
       throw new ConfigError(`\`partitionKey\` and \`sortKey\` both name the attribute "${this.sort.attribute}"; they must differ`);
     }
+    checkAttributeClashes(this.options, [this.partition.attribute, this.sort?.attribute]);
+    this.fixedTable = typeof tableName === 'string' ? tableName : undefined;
     this.ownsClient = !options.client;
     this.client = options.client ?? createClient(options, this.options.maxInFlight);
+    this.transport = sdkTransport(this.client);
     this.writer = new BatchWriter<WriteCall<V>>({
-      client: this.client,
-      tableName: this.options.tableName,
+      transport: this.transport,
       maxInFlight: this.options.maxInFlight,
       maxRetries: this.options.maxRetries,
       retry: this.options.retry,
       returnConsumedCapacity: this.options.returnConsumedCapacity,
       events: this.options.events,
-      keyIdOfItem: (item) => this.builder!.keyIdOfItem(item),
+      keyIdOfItem: (table, item) => this.tables.get(table)!.builder!.keyIdOfItem(item),
       onOutcome: (call, index, outcome) => this.settle(call, index, outcome),
     });
   }
 
-  /** Checks (or creates) the table and learns its key types. Idempotent; `write` calls it when you did not. */
+  /**
+   * Checks (or creates) the table and learns its key types. Idempotent; `write` calls it when you did not.
+   * With a `tableName` function, each table is prepared when its first record arrives.
+   */
   open(): Promise<void> {
-    this.opening ??= this.prepare().catch((error: unknown) => {
-      this.opening = undefined; // the next call tries again: the table may have been created meanwhile
-      throw error;
-    });
-    return this.opening;
+    if (this.fixedTable === undefined) return Promise.resolve();
+    return this.prepare(this.table(this.fixedTable));
   }
 
   /**
-   * Writes records. Resolves when each is written or failed for good (`failed`, with a reason and the field at fault).
-   * Rejects with a `WriteError` holding every record not written when writing cannot go on.
+   * Writes records. Resolves when each is written, stale or failed for good (`failed`, with a reason and the field at
+   * fault). Rejects with a `WriteError` holding every record not written when writing cannot go on.
    */
-  async write(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
-    if (!Array.isArray(records)) throw new TypeError('Expected `records` to be an array of { value, timestamp? }');
-    if (this.closing) throw new SinkError('DynamoSink is closed');
-    if (this.builder) return this.enqueue(records);
-    // Until its records are queued, close() must wait for this call: the queue alone does not know of it.
-    this.arriving++;
-    try {
-      await this.open().catch((error: unknown) => {
-        throw new WriteError<V>(`No record was written: ${(error as Error).message}`, { unwritten: records, written: 0, failed: [], cause: error });
-      });
-      return this.enqueue(records);
-    } finally {
-      if (--this.arriving === 0) this.arrived?.();
+  write(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
+    if (!Array.isArray(records)) return Promise.reject(new TypeError('Expected `records` to be an array of { value, timestamp? }'));
+    if (this.closing) return Promise.reject(new SinkError('DynamoSink is closed'));
+    const call = new WriteCall<V>(records);
+    const waiting = new Set<TableState<V>>();
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
+      const state = this.route(record, call, index);
+      if (!state) continue;
+      if (state.builder && state.pending.length === 0) this.add(state.builder, record, call, index);
+      else {
+        state.pending.push({ record, call, index });
+        waiting.add(state);
+      }
+      // In a large write, let the first requests leave while the rest is still being prepared.
+      if (index % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
     }
+    for (const state of waiting) void this.prepare(state).catch(() => {}); // its records learn of a failure in `flush`
+    this.writer.pump();
+    return call.promise;
   }
 
   /** Waits for writes in flight, then releases the client if the sink created it. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.arriving > 0) await new Promise<void>((resolve) => (this.arrived = resolve));
+      for (const state of this.tables.values()) await state.preparing?.catch(() => {});
       await this.writer.idle();
       if (this.ownsClient) (this.client as DynamoDBClient).destroy();
     })();
     return this.closing;
   }
 
-  private enqueue(records: readonly SinkRecord<V>[]): Promise<WriteResult<V>> {
-    const call = new WriteCall<V>(records);
-    const builder = this.builder!;
-    for (let index = 0; index < records.length; index++) {
-      let prepared;
-      try {
-        prepared = builder.build(records[index] as SinkRecord);
-      } catch (error) {
-        const failure = call.markFailed(index, error instanceof PrepareError ? error.reason : 'invalid-value', error as Error);
-        this.options.events.failed?.(failure); // not inside `?.()`: its arguments are skipped when there is no hook
-        continue;
-      }
-      this.writer.add({ prepared, ticket: call, index });
-      // In a large write, let the first requests leave while the rest is still being prepared.
-      if (index % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
+  /** The record's table, ready or being prepared; undefined when the record failed to be routed. */
+  private route(record: SinkRecord<V>, call: WriteCall<V>, index: number): TableState<V> | undefined {
+    if (this.fixedTable !== undefined) return this.table(this.fixedTable);
+    let name: unknown;
+    try {
+      name = (this.options.tableName as (record: SinkRecord<V>) => string)(record);
+    } catch (error) {
+      this.fail(call, index, 'invalid-key', new RecordError(`\`tableName\` threw: ${(error as Error)?.message ?? String(error)}`, { field: 'tableName', cause: error }));
+      return undefined;
     }
-    this.writer.pump();
-    return call.promise;
+    if (typeof name === 'string' && this.tables.has(name)) return this.tables.get(name);
+    if (typeof name !== 'string' || !TABLE_NAME.test(name)) {
+      const why = `Table name ${JSON.stringify(name)} from \`tableName\` is not one DynamoDB accepts: expected ${TABLE_NAME_RULE}`;
+      this.fail(call, index, 'invalid-key', new RecordError(why, { field: 'tableName' }));
+      return undefined;
+    }
+    return this.table(name);
   }
 
-  private async prepare(): Promise<void> {
-    const types = await prepareTable(this.client, this.options, this.partition, this.sort);
-    this.builder = new ItemBuilder(
-      { partition: this.partition, partitionType: types.partitionType, sort: this.sort, sortType: types.sortType },
-      this.options.timestampField,
-      this.options.timestampUnit,
+  private table(name: string): TableState<V> {
+    let state = this.tables.get(name);
+    if (!state) this.tables.set(name, (state = { name, builder: undefined, preparing: undefined, pending: [] }));
+    return state;
+  }
+
+  /** Describes (or creates) a table once; on failure, its waiting records go back unwritten and the next write tries again. */
+  private prepare(state: TableState<V>): Promise<void> {
+    if (state.builder) return Promise.resolve();
+    const { name } = state;
+    state.preparing ??= prepareTable(this.transport, name, this.options, this.partition, this.sort).then(
+      (types) => {
+        const keys = { partition: this.partition, partitionType: types.partitionType, sort: this.sort, sortType: types.sortType };
+        state.builder = new ItemBuilder(keys, name, this.options, this.fixedTable === undefined ? `${name}\u0001` : '');
+        this.flush(state, undefined);
+      },
+      (error: unknown) => {
+        state.preparing = undefined;
+        this.flush(state, error as Error);
+        throw error;
+      },
     );
+    return state.preparing;
+  }
+
+  /** Hands the records that waited for a table to the writer, in arrival order, or back to their callers. */
+  private flush(state: TableState<V>, error: Error | undefined): void {
+    const pending = state.pending;
+    state.pending = [];
+    for (let i = 0; i < pending.length; i++) {
+      const { record, call, index } = pending[i]!;
+      if (error) call.markUnwritten(index, error);
+      else this.add(state.builder!, record, call, index);
+      if (i % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
+    }
+    this.writer.pump();
+  }
+
+  private add(builder: ItemBuilder, record: SinkRecord<V>, call: WriteCall<V>, index: number): void {
+    let prepared;
+    try {
+      prepared = builder.build(record as SinkRecord);
+    } catch (error) {
+      this.fail(call, index, error instanceof PrepareError ? error.reason : 'invalid-value', error as Error);
+      return;
+    }
+    this.writer.add({ prepared, ticket: call, index });
+  }
+
+  private fail(call: WriteCall<V>, index: number, reason: FailureReason, error: Error & { field?: string | undefined }): void {
+    const failure = call.markFailed(index, reason, error);
+    this.options.events.failed?.(failure); // not inside `?.()`: its arguments are skipped when there is no hook
   }
 
   private settle(call: WriteCall<V>, index: number, outcome: Outcome): void {
@@ -132,14 +194,32 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
       case 'written':
         call.markWritten();
         return;
-      case 'rejected': {
-        const failure = call.markFailed(index, 'rejected', outcome.error);
-        this.options.events.failed?.(failure);
+      case 'stale':
+        call.markStale();
         return;
-      }
+      case 'rejected':
+        this.fail(call, index, 'rejected', outcome.error);
+        return;
       case 'unwritten':
         call.markUnwritten(index, outcome.error);
     }
+  }
+}
+
+/** Attributes the sink sets itself must not be key attributes, nor each other. */
+function checkAttributeClashes(options: ResolvedOptions, keys: (string | undefined)[]): void {
+  const set: [string, string | undefined][] = [
+    ['ttl.attribute', options.ttl?.attribute],
+    ['versionAttribute', options.version?.attribute],
+    ['tombstoneAttribute', options.deleteMode === 'tombstone' ? options.tombstoneAttribute : undefined],
+  ];
+  const seen = new Map<string, string>();
+  for (const key of keys) if (key !== undefined) seen.set(key, 'a key attribute');
+  for (const [option, attribute] of set) {
+    if (attribute === undefined) continue;
+    const other = seen.get(attribute);
+    if (other) throw new ConfigError(`\`${option}\` "${attribute}" is also ${other}; give it an attribute of its own`);
+    seen.set(attribute, `\`${option}\``);
   }
 }
 
@@ -147,7 +227,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
  * A client whose sockets are kept alive and numerous enough for `maxInFlight`; retries are the sink's, not the SDK's.
  * `cacheMiddleware` builds the middleware stack once instead of per request: the sink sends one kind of command, thousands of times.
  */
-function createClient(options: DynamoSinkOptions, maxInFlight: number): DynamoDBClient {
+function createClient(options: DynamoSinkOptions<any>, maxInFlight: number): DynamoDBClient {
   const agentOptions = { keepAlive: true, maxSockets: Math.max(50, maxInFlight) };
   return new DynamoDBClient({
     maxAttempts: 1,

@@ -1,12 +1,15 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { RecordFailure } from '../sink.js';
 
-/** One BatchWriteItem request answered. */
+/** One request answered: a BatchWriteItem, or a single-item call (guarded writes, updates). */
 export interface BatchWrittenEvent {
+  readonly operation: 'BatchWriteItem' | 'PutItem' | 'DeleteItem' | 'UpdateItem';
   /** Items DynamoDB accepted in this request. */
   readonly written: number;
   /** Items it handed back as UnprocessedItems (they are retried). */
   readonly unprocessed: number;
+  /** Guarded writes that lost to a newer stored version (ConditionalCheckFailedException): 0 or 1. */
+  readonly stale: number;
   readonly latencyMs: number;
   /** Present when `returnConsumedCapacity` asked for it. */
   readonly consumedCapacity?: readonly ConsumedCapacity[];
@@ -21,6 +24,8 @@ export interface RetryEvent {
   /** `unprocessed` (UnprocessedItems) or the name of the error that failed the request. */
   readonly reason: string;
   readonly error?: Error;
+  /** The request being retried in place, when a whole request failed (not set for unprocessed items). */
+  readonly operation?: string;
 }
 
 /** DynamoDB refused a request for capacity (a throttling error, or UnprocessedItems). */

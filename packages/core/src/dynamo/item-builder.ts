@@ -1,21 +1,30 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { RecordError } from '../errors.js';
 import type { FailureReason, SinkRecord } from '../sink.js';
 import { attributeSize, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './item-size.js';
-import { keyAttribute, type KeySpec, type KeyType } from './key-spec.js';
-import { marshalItem } from './marshal.js';
+import { keyAttribute, readsTime, type KeySpec, type KeyType } from './key-spec.js';
+import { isExactNumber, marshalItem, marshalValue } from './marshal.js';
+import { TIMESTAMP_VERSION, type ResolvedOptions } from './options.js';
+import { deleteRequest, guardedDelete, guardedPut, putRequest, updateRequest, type Guard, type SingleRequest } from './requests.js';
 import { toInstant, type Instant, type TimestampUnit } from './timestamp.js';
 
-/** A record turned into the item DynamoDB will store, ready to be packed into a request. */
-export interface PreparedItem {
-  readonly item: Record<string, AttributeValue>;
-  /** Size by DynamoDB's rules, in bytes. */
-  readonly size: number;
-  /** The item's primary key as one string: items with the same `keyId` overwrite each other. */
+type Item = Record<string, AttributeValue>;
+
+/**
+ * A record turned into what will be sent: a request that rides in BatchWriteItem (`batch`: unguarded puts and
+ * deletes) or a single-item call (`single`: version-guarded writes and updates). Exactly one of the two is set.
+ */
+export interface PreparedWrite {
+  readonly table: string;
+  /** The item's table and primary key as one string: writes with the same `keyId` touch the same item. */
   readonly keyId: string;
+  /** Size by DynamoDB's rules, in bytes: of the item for puts and updates, of the key for deletes. */
+  readonly size: number;
+  readonly batch: WriteRequest | undefined;
+  readonly single: SingleRequest | undefined;
 }
 
-/** A record that cannot become an item. */
+/** A record that cannot become a write. */
 export class PrepareError extends RecordError {
   override name = 'PrepareError';
   readonly reason: Exclude<FailureReason, 'rejected'>;
@@ -33,90 +42,219 @@ export interface TableKeys {
   readonly sortType?: KeyType | undefined;
 }
 
-/** Builds items from records: every field of the value marshalled, plus the derived key attributes. */
+/** The options that decide what a record becomes. */
+export type BuildOptions = Pick<
+  ResolvedOptions,
+  'timestampField' | 'ttl' | 'include' | 'exclude' | 'transform' | 'deleteWhen' | 'version' | 'deleteMode' | 'tombstoneAttribute' | 'writeMode'
+> & { readonly timestampUnit: TimestampUnit | undefined };
+
+/** Builds one table's writes from records: the value marshalled, the derived key attributes, version, expiry. */
 export class ItemBuilder {
-  /** Whether a key is a formatted timestamp, so each record's time must be read. */
+  /** Whether a key is a formatted timestamp: then a record without a usable time fails as `invalid-key`. */
+  private readonly keyNeedsTime: boolean;
   private readonly needsTime: boolean;
 
   constructor(
     private readonly keys: TableKeys,
-    private readonly timestampField: string,
-    private readonly timestampUnit: TimestampUnit | undefined,
+    private readonly table: string,
+    private readonly options: BuildOptions,
+    /** Prefixes every keyId when one sink writes to several tables. */
+    private readonly keyIdPrefix = '',
   ) {
-    this.needsTime = keys.partition.kind === 'time' || keys.sort?.kind === 'time';
+    this.keyNeedsTime = readsTime(keys.partition) || (keys.sort !== undefined && readsTime(keys.sort));
+    this.needsTime = this.keyNeedsTime || options.ttl !== undefined || options.version?.field === TIMESTAMP_VERSION;
   }
 
   /** Throws `PrepareError` with the reason and the field at fault. */
-  build(record: SinkRecord): PreparedItem {
-    const value = record.value;
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-      throw new PrepareError('invalid-value', new RecordError(`Record value must be an object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`));
-    }
-    const fields = value as Record<string, unknown>;
+  build(record: SinkRecord): PreparedWrite {
+    const { options } = this;
+    const isDelete = options.deleteWhen ? callHook(() => options.deleteWhen!(record) === true, 'deleteWhen') : record.value === null;
+    const value = isDelete && record.value === null ? null : this.valueOf(record);
 
+    let instant: Instant | undefined;
+    if (this.needsTime) {
+      try {
+        instant = this.instantOf(record, value);
+      } catch (error) {
+        throw new PrepareError(this.keyNeedsTime ? 'invalid-key' : 'invalid-value', asRecordError(error));
+      }
+    }
+    const { partition, sort } = this.keys;
+    let partitionValue: AttributeValue;
+    let sortValue: AttributeValue | undefined;
+    try {
+      const input = { record, value, instant };
+      partitionValue = keyAttribute(partition, this.keys.partitionType, input, MAX_PARTITION_KEY_BYTES);
+      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', input, MAX_SORT_KEY_BYTES);
+    } catch (error) {
+      throw new PrepareError('invalid-key', asRecordError(error));
+    }
+    const key: Item = { [partition.attribute]: partitionValue };
+    if (sort && sortValue) key[sort.attribute] = sortValue;
+    const keyId = this.keyIdPrefix + keyIdOf(partitionValue, sortValue);
+    const guard = options.version && this.guardOf(value, instant, partition.attribute, isDelete);
+
+    if (isDelete) {
+      const size = sizeOf(key);
+      if (!guard) return { table: this.table, keyId, size, batch: deleteRequest(key), single: undefined };
+      if (options.deleteMode === 'hard') return { table: this.table, keyId, size, batch: undefined, single: guardedDelete(this.table, key, guard) };
+      const tombstone: Item = { ...key, [guard.versionAttribute]: guard.version, [options.tombstoneAttribute]: { BOOL: true } };
+      this.setExpiry(tombstone, instant);
+      return { table: this.table, keyId, size: sizeOf(tombstone), batch: undefined, single: guardedPut(this.table, tombstone, guard) };
+    }
+
+    const { item, size } = this.itemOf(value!, key, guard, instant);
+    if (options.writeMode === 'update') {
+      const attributes: Item = { ...item };
+      for (const name in key) delete attributes[name];
+      const remove = options.deleteMode === 'tombstone' ? options.tombstoneAttribute : undefined;
+      const single = updateRequest(this.table, key, attributes, remove, guard);
+      if (!single) {
+        throw new PrepareError(
+          'invalid-value',
+          new RecordError(
+            `The record sets ${Object.keys(attributes).length} attributes: its UpdateExpression would be over DynamoDB's limits (4 KB, 300 operators); send fewer attributes, or use writeMode 'put'`,
+          ),
+        );
+      }
+      return { table: this.table, keyId, size, batch: undefined, single };
+    }
+    if (guard) return { table: this.table, keyId, size, batch: undefined, single: guardedPut(this.table, item, guard) };
+    return { table: this.table, keyId, size, batch: putRequest(item), single: undefined };
+  }
+
+  /** The keyId of an item or key DynamoDB handed back (UnprocessedItems). */
+  keyIdOfItem(item: Item): string {
+    const partition = item[this.keys.partition.attribute];
+    if (!partition) throw new Error(`Item has no partition key attribute "${this.keys.partition.attribute}"`);
+    return this.keyIdPrefix + keyIdOf(partition, this.keys.sort && item[this.keys.sort.attribute]);
+  }
+
+  /** The value the item is made from: the record's, or what `transform` makes of it; a plain object either way. */
+  private valueOf(record: SinkRecord): Record<string, unknown> {
+    const { transform } = this.options;
+    const value = transform && record.value !== null ? callHook(() => transform(record), 'attributes.transform') : record.value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
+      const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+      const why = transform ? `\`attributes.transform\` must return an object, got ${got}` : `Record value must be an object, got ${got}`;
+      const tombstone = record.value === null ? ' (a tombstone, which `deleteWhen` does not count as a delete)' : '';
+      throw new PrepareError('invalid-value', new RecordError(why + tombstone));
+    }
+    return value as Record<string, unknown>;
+  }
+
+  /** The item of a put or update: the value's attributes (as `include`/`exclude` say), the keys, version and expiry. */
+  private itemOf(value: Record<string, unknown>, key: Item, guard: Guard | undefined, instant: Instant | undefined): { item: Item; size: number } {
     let marshalled;
     try {
-      marshalled = marshalItem(fields);
+      marshalled = marshalItem(this.selected(value));
     } catch (error) {
       throw new PrepareError('invalid-value', asRecordError(error));
     }
     const item = marshalled.item;
     let size = marshalled.size;
-
-    const { partition, sort } = this.keys;
-    let partitionValue: AttributeValue;
-    let sortValue: AttributeValue | undefined;
-    try {
-      const instant = this.needsTime ? this.instantOf(record, fields) : undefined;
-      partitionValue = keyAttribute(partition, this.keys.partitionType, fields, instant, MAX_PARTITION_KEY_BYTES);
-      sortValue = sort && keyAttribute(sort, this.keys.sortType ?? 'S', fields, instant, MAX_SORT_KEY_BYTES);
-    } catch (error) {
-      throw new PrepareError('invalid-key', asRecordError(error));
-    }
-    size += this.setKey(item, partition.attribute, partitionValue);
-    if (sort && sortValue) size += this.setKey(item, sort.attribute, sortValue);
-
+    for (const name in key) size += setAttribute(item, name, key[name]!);
+    if (guard) size += setAttribute(item, guard.versionAttribute, guard.version);
+    size += this.setExpiry(item, instant);
     if (size > MAX_ITEM_BYTES) {
-      throw new PrepareError(
-        'item-too-large',
-        new RecordError(`Item is ${size} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} bytes (400 KB)`),
-      );
+      throw new PrepareError('item-too-large', new RecordError(`Item is ${size} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} bytes (400 KB)`));
     }
-    return { item, size, keyId: keyIdOf(partitionValue, sortValue) };
+    return { item, size };
   }
 
-  /** The `keyId` of an item DynamoDB handed back (UnprocessedItems). */
-  keyIdOfItem(item: Record<string, AttributeValue>): string {
-    const partition = item[this.keys.partition.attribute];
-    if (!partition) throw new Error(`Item has no partition key attribute "${this.keys.partition.attribute}"`);
-    return keyIdOf(partition, this.keys.sort && item[this.keys.sort.attribute]);
+  private selected(value: Record<string, unknown>): Record<string, unknown> {
+    const { include, exclude } = this.options;
+    if (!include && !exclude) return value;
+    const kept: Record<string, unknown> = {};
+    for (const name of Object.keys(value)) if (include ? include.has(name) : !exclude!.has(name)) kept[name] = value[name];
+    return kept;
   }
 
-  /** Sets a key attribute and returns how much the item grew. */
-  private setKey(item: Record<string, AttributeValue>, name: string, value: AttributeValue): number {
-    const previous = item[name];
-    item[name] = value;
-    return attributeSize(name, value) - (previous ? attributeSize(name, previous) : 0);
+  /** The version guard of a record: its version, read from the value's field or the record's time. */
+  private guardOf(value: Record<string, unknown> | null, instant: Instant | undefined, keyAttribute: string, isDelete: boolean): Guard {
+    const { field, attribute } = this.options.version!;
+    const fail = (why: string): never => {
+      throw new PrepareError('invalid-value', new RecordError(why, { field }));
+    };
+    let version: AttributeValue;
+    if (field === TIMESTAMP_VERSION) {
+      version = { N: String(BigInt(instant!.epochMs) * 1_000_000n + BigInt(instant!.nanos)) };
+    } else {
+      if (value === null) {
+        fail(
+          `This delete is a tombstone (value null), so it carries no "${field}" to guard it with; use versionField '@timestamp' (the record's time), or mark deletes inside values with deleteWhen`,
+        );
+      }
+      const raw = value![field];
+      if (typeof raw !== 'number' && typeof raw !== 'bigint' && !isExactNumber(raw)) {
+        fail(`Version field "${field}" must be a number${isDelete ? ' (deletes too)' : ''}, got ${raw === undefined ? 'nothing (the field is missing)' : typeof raw}`);
+      }
+      try {
+        version = marshalValue(raw, field);
+      } catch (error) {
+        throw new PrepareError('invalid-value', asRecordError(error));
+      }
+    }
+    return { keyAttribute, versionAttribute: attribute, version };
   }
 
-  private instantOf(record: SinkRecord, fields: Record<string, unknown>): Instant {
-    const own = fields[this.timestampField];
+  /** Sets the expiry attribute, if any, and returns how much the item grew. */
+  private setExpiry(item: Item, instant: Instant | undefined): number {
+    const { ttl } = this.options;
+    if (!ttl) return 0;
+    const seconds = Math.floor(instant!.epochMs / 1000) + ttl.afterSeconds;
+    return setAttribute(item, ttl.attribute, { N: String(seconds) });
+  }
+
+  private instantOf(record: SinkRecord, value: Record<string, unknown> | null): Instant {
+    const { timestampField, timestampUnit } = this.options;
+    const own = value?.[timestampField];
     const source = own !== undefined ? own : record.timestamp;
     if (source === undefined || source === null) {
       throw new RecordError(
-        `No timestamp for a time-formatted key: the value has no "${this.timestampField}" field and the record has no timestamp`,
-        { field: this.timestampField },
+        `No timestamp for ${this.timeUsers()}: ${value ? `the value has no "${timestampField}" field and ` : ''}the record has no timestamp`,
+        { field: timestampField },
       );
     }
     try {
-      return toInstant(source, this.timestampUnit);
+      return toInstant(source, timestampUnit);
     } catch (error) {
       throw new RecordError(`Cannot read the timestamp: ${(error as Error).message}`, {
-        field: own !== undefined ? this.timestampField : 'record.timestamp',
+        field: own !== undefined ? timestampField : 'record.timestamp',
         cause: error,
       });
     }
   }
+
+  private timeUsers(): string {
+    const users: string[] = [];
+    if (this.keyNeedsTime) users.push('a time-formatted key');
+    if (this.options.ttl) users.push('`ttl`');
+    if (this.options.version?.field === TIMESTAMP_VERSION) users.push("versionField '@timestamp'");
+    return users.join(' and ');
+  }
+}
+
+/** Runs a user's hook; a throw fails the record as `invalid-value`, naming the hook. */
+function callHook<T>(hook: () => T, name: string): T {
+  try {
+    return hook();
+  } catch (error) {
+    throw new PrepareError('invalid-value', new RecordError(`\`${name}\` threw: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+  }
+}
+
+/** Sets an attribute and returns how much the item grew. */
+function setAttribute(item: Item, name: string, value: AttributeValue): number {
+  const previous = item[name];
+  item[name] = value;
+  return attributeSize(name, value) - (previous ? attributeSize(name, previous) : 0);
+}
+
+function sizeOf(item: Item): number {
+  let size = 0;
+  for (const name in item) size += attributeSize(name, item[name]!);
+  return size;
 }
 
 function asRecordError(error: unknown): RecordError {

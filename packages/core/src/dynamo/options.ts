@@ -1,5 +1,6 @@
 import type { DynamoDBClient, DynamoDBClientConfig, ReturnConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { ConfigError } from '../errors.js';
+import type { SinkRecord } from '../sink.js';
 import type { SinkEvents } from './events.js';
 import type { TimestampUnit } from './timestamp.js';
 
@@ -35,12 +36,42 @@ export interface CreateTableOptions {
   readonly activeTimeoutMs?: number;
 }
 
-export interface DynamoSinkOptions {
-  /** The table to write to. */
-  readonly tableName: string;
+/** An item attribute set to the record's time (epoch seconds) plus `afterSeconds`, after which DynamoDB deletes the item. */
+export interface TtlOptions {
+  readonly attribute: string;
+  readonly afterSeconds: number;
+}
+
+/** What of a record's value becomes the item. */
+export interface AttributeOptions<V = unknown> {
+  /** Only these top-level fields of the value become attributes (key attributes are always written). */
+  readonly include?: readonly string[];
+  /** These top-level fields of the value are left out (key attributes are always written). */
+  readonly exclude?: readonly string[];
+  /**
+   * Builds the value the item is made from, for anything `include`/`exclude` cannot say (flatten, rename, compute).
+   * Runs first: key specs, `versionField` and `include`/`exclude` read its result. Not called for tombstones (value
+   * null). A throw fails that record alone as `invalid-value`.
+   */
+  readonly transform?: (record: SinkRecord<V>) => unknown;
+}
+
+/** How records are written: whole items or the attributes they carry. */
+export type WriteMode = 'put' | 'update';
+/** What a delete leaves behind: nothing, or a tombstone item that no older write can overwrite. */
+export type DeleteMode = 'hard' | 'tombstone';
+
+export interface DynamoSinkOptions<V = unknown> {
+  /**
+   * The table to write to, or a function that picks one per record (e.g. a table per topic). Every table gets the same
+   * key specs; with `createTable` each missing table is created once. A name DynamoDB cannot accept fails that record
+   * alone as `invalid-key`.
+   */
+  readonly tableName: string | ((record: SinkRecord<V>) => string);
   /**
    * The partition key, as a key spec: `name` copies that field of the record's value;
-   * `name|pattern` formats the record's timestamp with a Python strftime pattern, e.g. `year_month|%Y-%m`.
+   * `name|pattern` formats the record's timestamp with a Python strftime pattern, e.g. `year_month|%Y-%m`;
+   * `name=SOURCE` takes it from the record: `key`, `key.PATH`, `value.PATH`, `topic`, `partition`, `offset`, `header.NAME`.
    */
   readonly partitionKey: string;
   /** The sort key, as a key spec (see `partitionKey`). Leave out for a table without one. */
@@ -67,6 +98,40 @@ export interface DynamoSinkOptions {
   readonly returnConsumedCapacity?: ReturnConsumedCapacity;
   /** Callbacks for what happens inside the sink: batches written, retries, throttling, failures. */
   readonly events?: SinkEvents;
+  /** Sets an expiry attribute on every item: the record's time in epoch seconds plus `afterSeconds`. */
+  readonly ttl?: TtlOptions;
+  /** What of the value becomes the item: `include` or `exclude` top-level fields, or `transform` the record. */
+  readonly attributes?: AttributeOptions<V>;
+  /**
+   * Which records delete their item (from the key attributes alone). Only the key specs, the version and the
+   * timestamp are read from a delete.
+   * @default record.value === null (a Kafka tombstone)
+   */
+  readonly deleteWhen?: (record: SinkRecord<V>) => boolean;
+  /**
+   * Guards every write with a version: a record is applied only when the table holds no item for its key, or the
+   * stored version is lower (equal: the stored item wins). A numeric field of the value, or `'@timestamp'` for the
+   * record's time in epoch nanoseconds. Guarded writes are single-item calls (BatchWriteItem has no conditions); a
+   * record that loses counts in `stale`.
+   */
+  readonly versionField?: string;
+  /** The item attribute that holds the version. @default versionField, or 'version' when versionField is '@timestamp' */
+  readonly versionAttribute?: string;
+  /**
+   * `'hard'` deletes the item (and its version: an older record replayed later brings the item back);
+   * `'tombstone'` (needs `versionField`) replaces it with a tombstone item, the key attributes, the version and
+   * `tombstoneAttribute: true`, which no older write can overwrite (it expires through `ttl` when set).
+   * @default 'hard'
+   */
+  readonly deleteMode?: DeleteMode;
+  /** The attribute marking a tombstone item. @default 'deleted' */
+  readonly tombstoneAttribute?: string;
+  /**
+   * `'put'` writes the whole item, replacing what was stored; `'update'` sets the attributes the record carries and
+   * leaves the others (UpdateItem, one call per record), creating the item when missing.
+   * @default 'put'
+   */
+  readonly writeMode?: WriteMode;
 }
 
 /** `CreateTableOptions` with defaults filled in; the two without a default stay optional. */
@@ -75,7 +140,7 @@ export type ResolvedCreateTable = Required<Omit<CreateTableOptions, 'ttlAttribut
 
 /** Options with every default filled in, validated. */
 export interface ResolvedOptions {
-  readonly tableName: string;
+  readonly tableName: string | ((record: SinkRecord<any>) => string);
   readonly partitionKey: string;
   readonly sortKey: string | undefined;
   readonly timeZone: string;
@@ -88,6 +153,16 @@ export interface ResolvedOptions {
   readonly createTable: ResolvedCreateTable | undefined;
   readonly returnConsumedCapacity: ReturnConsumedCapacity;
   readonly events: SinkEvents;
+  readonly ttl: TtlOptions | undefined;
+  readonly include: ReadonlySet<string> | undefined;
+  readonly exclude: ReadonlySet<string> | undefined;
+  readonly transform: ((record: SinkRecord<any>) => unknown) | undefined;
+  readonly deleteWhen: ((record: SinkRecord<any>) => boolean) | undefined;
+  /** Set when writes are version-guarded. */
+  readonly version: { readonly field: string; readonly attribute: string } | undefined;
+  readonly deleteMode: DeleteMode;
+  readonly tombstoneAttribute: string;
+  readonly writeMode: WriteMode;
 }
 
 export const DEFAULTS = {
@@ -98,9 +173,18 @@ export const DEFAULTS = {
   retry: { minTimeout: 50, maxTimeout: 5_000, factor: 2 },
   createTable: { billingMode: 'PAY_PER_REQUEST', sse: false, activeTimeoutMs: 120_000 },
   returnConsumedCapacity: 'NONE',
+  deleteMode: 'hard',
+  tombstoneAttribute: 'deleted',
+  writeMode: 'put',
+  timestampVersionAttribute: 'version',
 } as const;
 
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** `versionField` meaning the record's time rather than a field of its value. */
+export const TIMESTAMP_VERSION = '@timestamp';
+
+/** DynamoDB's rule for table names. */
+export const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+export const TABLE_NAME_RULE = "3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.'";
 
 function wholeNumber(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -119,11 +203,11 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 }
 
 /** Fills in defaults and rejects bad values with a message that says what was expected. */
-export function resolveOptions(options: DynamoSinkOptions): ResolvedOptions {
+export function resolveOptions<V>(options: DynamoSinkOptions<V>): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new ConfigError('Expected DynamoSink options to be an object');
-  if (typeof options.tableName !== 'string' || !TABLE_NAME.test(options.tableName)) {
+  if (typeof options.tableName !== 'function' && (typeof options.tableName !== 'string' || !TABLE_NAME.test(options.tableName))) {
     throw new ConfigError(
-      `Expected \`tableName\` to be 3-255 characters of a-z, A-Z, 0-9, '_', '-' or '.', got ${JSON.stringify(options.tableName)}`,
+      `Expected \`tableName\` to be ${TABLE_NAME_RULE}, or a function of the record, got ${JSON.stringify(options.tableName)}`,
     );
   }
   if (typeof options.partitionKey !== 'string') {
@@ -150,8 +234,9 @@ export function resolveOptions(options: DynamoSinkOptions): ResolvedOptions {
   };
   if (retry.factor < 1) throw new ConfigError(`Expected \`retry.factor\` to be >= 1, got ${retry.factor}`);
 
+  const createTable = resolveCreateTable(options.createTable, options.ttl);
   return {
-    tableName: options.tableName,
+    tableName: options.tableName as ResolvedOptions['tableName'],
     partitionKey: options.partitionKey,
     sortKey: options.sortKey === '' ? undefined : options.sortKey,
     timeZone: options.timeZone ?? DEFAULTS.timeZone,
@@ -160,15 +245,89 @@ export function resolveOptions(options: DynamoSinkOptions): ResolvedOptions {
     maxInFlight: wholeNumber('maxInFlight', options.maxInFlight, DEFAULTS.maxInFlight, 1),
     maxRetries: wholeNumber('maxRetries', options.maxRetries, DEFAULTS.maxRetries, 0),
     retry,
-    createTable: resolveCreateTable(options.createTable),
+    createTable,
     returnConsumedCapacity: options.returnConsumedCapacity ?? DEFAULTS.returnConsumedCapacity,
     events: options.events ?? {},
+    ...resolveSemantics(options as DynamoSinkOptions),
   };
 }
 
-function resolveCreateTable(option: DynamoSinkOptions['createTable']): ResolvedCreateTable | undefined {
+type Semantics = Pick<
+  ResolvedOptions,
+  'ttl' | 'include' | 'exclude' | 'transform' | 'deleteWhen' | 'version' | 'deleteMode' | 'tombstoneAttribute' | 'writeMode'
+>;
+
+/** The write-semantics options: what each record becomes (put, delete, update; guarded or not). */
+function resolveSemantics(options: DynamoSinkOptions): Semantics {
+  const { attributes = {}, ttl } = options;
+  if (ttl !== undefined) {
+    attributeName('ttl.attribute', ttl?.attribute);
+    wholeNumber('ttl.afterSeconds', ttl.afterSeconds, 0, 0);
+  }
+  const include = nameList('attributes.include', attributes.include);
+  const exclude = nameList('attributes.exclude', attributes.exclude);
+  if (include && exclude) throw new ConfigError('Give `attributes.include` or `attributes.exclude`, not both');
+  const writeMode = oneOf('writeMode', options.writeMode, ['put', 'update'] as const) ?? DEFAULTS.writeMode;
+  const deleteMode = oneOf('deleteMode', options.deleteMode, ['hard', 'tombstone'] as const) ?? DEFAULTS.deleteMode;
+  let version: Semantics['version'];
+  if (options.versionField !== undefined) {
+    const field = attributeName('versionField', options.versionField);
+    const fallback = field === TIMESTAMP_VERSION ? DEFAULTS.timestampVersionAttribute : field;
+    version = { field, attribute: options.versionAttribute === undefined ? fallback : attributeName('versionAttribute', options.versionAttribute) };
+  } else if (options.versionAttribute !== undefined) {
+    throw new ConfigError('`versionAttribute` names where `versionField` is stored: set `versionField` too');
+  }
+  if (deleteMode === 'tombstone' && !version) {
+    throw new ConfigError("`deleteMode: 'tombstone'` keeps a versioned tombstone that older writes cannot overwrite: set `versionField` too");
+  }
+  return {
+    ttl: ttl && { attribute: ttl.attribute, afterSeconds: ttl.afterSeconds },
+    include,
+    exclude,
+    transform: optionalFunction('attributes.transform', attributes.transform),
+    deleteWhen: optionalFunction('deleteWhen', options.deleteWhen),
+    version,
+    deleteMode,
+    tombstoneAttribute:
+      options.tombstoneAttribute === undefined ? DEFAULTS.tombstoneAttribute : attributeName('tombstoneAttribute', options.tombstoneAttribute),
+    writeMode,
+  };
+}
+
+function attributeName(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new ConfigError(`Expected \`${name}\` to be a non-empty attribute name, got ${describe(value)}`);
+  return value;
+}
+
+function nameList(name: string, value: readonly string[] | undefined): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new ConfigError(`Expected \`${name}\` to be an array of field names, got ${describe(value)}`);
+  }
+  return new Set(value);
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new ConfigError(`Expected \`${name}\` to be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`);
+  return value as T;
+}
+
+function optionalFunction<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigError(`Expected \`${name}\` to be a function or left out, got ${describe(value)}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : `${typeof value} ${String(value)}`;
+}
+
+function resolveCreateTable(option: DynamoSinkOptions['createTable'], ttl: TtlOptions | undefined): ResolvedCreateTable | undefined {
   if (!option) return undefined;
   const given: CreateTableOptions = option === true ? {} : option;
+  if (ttl && given.ttlAttribute !== undefined && given.ttlAttribute !== ttl.attribute) {
+    throw new ConfigError(`\`createTable.ttlAttribute\` "${given.ttlAttribute}" differs from \`ttl.attribute\` "${ttl.attribute}"; give one`);
+  }
   const billingMode = given.billingMode ?? DEFAULTS.createTable.billingMode;
   if (billingMode !== 'PAY_PER_REQUEST' && billingMode !== 'PROVISIONED') {
     throw new ConfigError(`Expected \`createTable.billingMode\` to be 'PAY_PER_REQUEST' or 'PROVISIONED', got ${String(billingMode)}`);
@@ -177,7 +336,7 @@ function resolveCreateTable(option: DynamoSinkOptions['createTable']): ResolvedC
     billingMode,
     sse: given.sse ?? DEFAULTS.createTable.sse,
     activeTimeoutMs: nonNegative('createTable.activeTimeoutMs', given.activeTimeoutMs, DEFAULTS.createTable.activeTimeoutMs),
-    ttlAttribute: given.ttlAttribute,
+    ttlAttribute: given.ttlAttribute ?? ttl?.attribute,
     provisionedThroughput: given.provisionedThroughput,
   };
 }

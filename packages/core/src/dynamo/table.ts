@@ -1,14 +1,9 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  UpdateTimeToLiveCommand,
-  type CreateTableCommandInput,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
 import pRetry, { AbortError } from 'p-retry';
 import { ConfigError, SinkError } from '../errors.js';
-import type { KeySpec, KeyType } from './key-spec.js';
-import { DEFAULTS, type DynamoClientLike, type ResolvedOptions } from './options.js';
+import { readsTime, type KeySpec, type KeyType } from './key-spec.js';
+import { DEFAULTS, type ResolvedOptions } from './options.js';
+import type { Transport } from './transport.js';
 
 export interface KeyTypes {
   readonly partitionType: KeyType;
@@ -23,18 +18,18 @@ const STRING_KEYS = (sort: KeySpec | undefined): KeyTypes => ({ partitionType: '
  * a wrong guess shows up as ValidationExceptions on the records.
  */
 export async function prepareTable(
-  client: DynamoClientLike,
-  options: ResolvedOptions,
+  client: Transport,
+  tableName: string,
+  options: Pick<ResolvedOptions, 'createTable'>,
   partition: KeySpec,
   sort: KeySpec | undefined,
 ): Promise<KeyTypes> {
-  const { tableName } = options;
   let table: TableDescription | undefined;
   try {
     table = await describe(client, tableName);
   } catch (error) {
     if (errorName(error) !== 'AccessDeniedException') throw wrap(error, `DescribeTable on "${tableName}" failed`);
-    if (options.createTable) await create(client, options, partition, sort, false);
+    if (options.createTable) await create(client, tableName, options.createTable, partition, sort, false);
     return STRING_KEYS(sort);
   }
 
@@ -42,7 +37,7 @@ export async function prepareTable(
     if (!options.createTable) {
       throw new SinkError(`Table "${tableName}" does not exist; create it, or pass createTable: true to let the sink create it`);
     }
-    await create(client, options, partition, sort, true);
+    await create(client, tableName, options.createTable, partition, sort, true);
     table = await waitUntilActive(client, tableName, options.createTable.activeTimeoutMs);
   } else if (table.TableStatus !== 'ACTIVE' && table.TableStatus !== 'UPDATING') {
     table = await waitUntilActive(client, tableName, options.createTable?.activeTimeoutMs ?? DEFAULTS.createTable.activeTimeoutMs);
@@ -66,16 +61,16 @@ function keyTypes(table: TableDescription, partition: KeySpec, sort: KeySpec | u
     );
   }
   for (const [spec, type] of [[partition, typeOf(hash)], [sort, typeOf(range)]] as const) {
-    if (spec?.kind === 'time' && type !== 'S') {
+    if (spec && readsTime(spec) && type !== 'S') {
       throw new ConfigError(`Key "${spec.attribute}" is a formatted timestamp (a string), but table "${table.TableName}" declares it ${type}`);
     }
   }
   return { partitionType: typeOf(hash), sortType: range ? typeOf(range) : undefined };
 }
 
-async function describe(client: DynamoClientLike, tableName: string): Promise<TableDescription | undefined> {
+async function describe(client: Transport, tableName: string): Promise<TableDescription | undefined> {
   try {
-    const output = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const output = await client.send('DescribeTable', { TableName: tableName });
     return output.Table;
   } catch (error) {
     if (errorName(error) === 'ResourceNotFoundException') return undefined;
@@ -83,10 +78,16 @@ async function describe(client: DynamoClientLike, tableName: string): Promise<Ta
   }
 }
 
-async function create(client: DynamoClientLike, options: ResolvedOptions, partition: KeySpec, sort: KeySpec | undefined, canDescribe: boolean): Promise<void> {
-  const settings = options.createTable!;
+async function create(
+  client: Transport,
+  tableName: string,
+  settings: NonNullable<ResolvedOptions['createTable']>,
+  partition: KeySpec,
+  sort: KeySpec | undefined,
+  canDescribe: boolean,
+): Promise<void> {
   const input: CreateTableCommandInput = {
-    TableName: options.tableName,
+    TableName: tableName,
     KeySchema: [{ AttributeName: partition.attribute, KeyType: 'HASH' }, ...(sort ? [{ AttributeName: sort.attribute, KeyType: 'RANGE' as const }] : [])],
     AttributeDefinitions: [
       { AttributeName: partition.attribute, AttributeType: 'S' },
@@ -101,20 +102,20 @@ async function create(client: DynamoClientLike, options: ResolvedOptions, partit
       : {}),
   };
   try {
-    await client.send(new CreateTableCommand(input));
+    await client.send('CreateTable', input);
   } catch (error) {
     // Another instance got there first: the table is (being) created, which is all we wanted.
-    if (errorName(error) !== 'ResourceInUseException') throw wrap(error, `CreateTable "${options.tableName}" failed`);
+    if (errorName(error) !== 'ResourceInUseException') throw wrap(error, `CreateTable "${tableName}" failed`);
   }
   if (settings.ttlAttribute) {
-    if (canDescribe) await waitUntilActive(client, options.tableName, settings.activeTimeoutMs);
-    await enableTtl(client, options.tableName, settings.ttlAttribute);
+    if (canDescribe) await waitUntilActive(client, tableName, settings.activeTimeoutMs);
+    await enableTtl(client, tableName, settings.ttlAttribute);
   }
 }
 
-async function enableTtl(client: DynamoClientLike, tableName: string, attribute: string): Promise<void> {
+async function enableTtl(client: Transport, tableName: string, attribute: string): Promise<void> {
   try {
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } }));
+    await client.send('UpdateTimeToLive', { TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } });
   } catch (error) {
     // A concurrent creator enabled it already.
     if (!/already enabled/i.test(String((error as Error)?.message))) throw wrap(error, `Enabling TTL on "${tableName}" failed`);
@@ -122,7 +123,7 @@ async function enableTtl(client: DynamoClientLike, tableName: string, attribute:
 }
 
 /** Polls DescribeTable until the table is ACTIVE. A table that vanished meanwhile is polled too: creation may still be under way. */
-async function waitUntilActive(client: DynamoClientLike, tableName: string, timeoutMs: number): Promise<TableDescription> {
+async function waitUntilActive(client: Transport, tableName: string, timeoutMs: number): Promise<TableDescription> {
   return pRetry(
     async () => {
       const table = await describe(client, tableName);

@@ -6,6 +6,7 @@ export class WriteCall<V> {
   readonly promise: Promise<WriteResult<V>>;
   private remaining: number;
   private written = 0;
+  private stale = 0;
   private readonly failed: RecordFailure<V>[] = [];
   private readonly unwritten: { index: number; error: Error }[] = [];
   private resolve!: (result: WriteResult<V>) => void;
@@ -22,6 +23,12 @@ export class WriteCall<V> {
 
   markWritten(): void {
     this.written++;
+    this.done();
+  }
+
+  /** A version-guarded write lost to a newer stored item: settled, neither written nor failed. */
+  markStale(): void {
+    this.stale++;
     this.done();
   }
 
@@ -47,7 +54,7 @@ export class WriteCall<V> {
     if (this.remaining > 0) return;
     this.failed.sort((a, b) => a.index - b.index);
     if (this.unwritten.length === 0) {
-      this.resolve({ written: this.written, failed: this.failed });
+      this.resolve({ written: this.written, stale: this.stale, failed: this.failed });
       return;
     }
     this.unwritten.sort((a, b) => a.index - b.index);
@@ -56,6 +63,7 @@ export class WriteCall<V> {
       new WriteError<V>(`${this.unwritten.length} of ${this.records.length} records were not written: ${cause.message}`, {
         unwritten: this.unwritten.map(({ index }) => this.records[index]!),
         written: this.written,
+        stale: this.stale,
         failed: this.failed,
         cause,
       }),

@@ -1,20 +1,20 @@
-import type { PreparedItem } from './item-builder.js';
+import type { PreparedWrite } from './item-builder.js';
 
-/** DynamoDB's limit on put requests in one BatchWriteItem call. */
+/** DynamoDB's limit on requests in one BatchWriteItem call, across all its tables. */
 export const MAX_BATCH_ITEMS = 25;
 /** DynamoDB's limit on one request's size. */
 export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-/** A record waiting for its item to be written: whoever waits for the outcome (`ticket`), and which of its records it is. */
+/** A record waiting for its write: whoever waits for the outcome (`ticket`), and which of its records it is. */
 export interface Owner<T> {
-  readonly prepared: PreparedItem;
+  readonly prepared: PreparedWrite;
   readonly ticket: T;
   readonly index: number;
 }
 
-/** One item to write. Records with the same key collapse into one entry before it is sent: the newest wins. */
+/** One write to send. Batched writes (puts, deletes) of one key collapse into one entry before it is sent: the newest wins. */
 export interface Entry<T> {
-  /** The newest record for this key: its item is the one sent. */
+  /** The newest record for this key: its write is the one sent. */
   owner: Owner<T>;
   /** Older records for the same key, oldest first (none: undefined, the common case). They are written when `owner` is, since it overwrites them. */
   superseded: Owner<T>[] | undefined;
@@ -24,24 +24,26 @@ export interface Entry<T> {
   notBefore: number;
 }
 
-/**
- * Orders writes. Per key: at most one entry in flight (the lock holder) and at most one waiting, into which newer
- * records collapse; so the newest record always lands last and no request carries one key twice.
- * Across keys, first come first served. Pure bookkeeping: no I/O, no timers.
- */
-/** What is going on with one key: the entry holding its lock, and the entry waiting for it. */
+/** What is going on with one key: the entry holding its lock, and the entries waiting for it, oldest first. */
 interface KeyState<T> {
   /** Sent and not yet settled. It holds the key's lock, also while it waits for a retry. */
   locked: Entry<T> | undefined;
-  /** Not yet sent: what newer records collapse into. */
-  waiting: Entry<T> | undefined;
-  /** `waiting` came up while the key was locked, and was set aside until the lock holder settles. */
-  blocked: boolean;
+  /** Not yet sent. Only the first is ever ready to go, and only while nothing holds the lock. */
+  waiting: Entry<T>[];
 }
 
+const isBatched = (owner: Owner<unknown>): boolean => owner.prepared.batch !== undefined;
+
+/**
+ * Orders writes. Per key: at most one entry in flight (the lock holder), the others waiting in arrival order; a
+ * batched write (put or delete) collapses into a batched write waiting last, since the newer overwrites the older.
+ * Single-item writes (guarded, updates) never collapse: each must meet the stored item in turn. So the newest record
+ * of a key always lands last, and no request carries one key twice. Across keys, first come first served.
+ * Pure bookkeeping: no I/O, no timers.
+ */
 export class WriteQueue<T> {
-  private ready: Entry<T>[] = [];
-  private readyHead = 0;
+  /** The first waiting entry of each unlocked key, by kind, in the order they became ready. */
+  private readonly ready = { batch: new ReadyList<T>(), single: new ReadyList<T>() };
   /** One map lookup per step: this is on the path of every record. */
   private readonly keys = new Map<string, KeyState<T>>();
   private readonly retrying: Entry<T>[] = [];
@@ -52,40 +54,44 @@ export class WriteQueue<T> {
     return this.unsettled;
   }
 
-  /** Queues a record's item; collapses it into a waiting entry of the same key (which it supersedes). */
+  /** Queues a record's write; a batched one collapses into a batched entry of the same key waiting last. */
   add(owner: Owner<T>): void {
     const key = owner.prepared.keyId;
     const state = this.keys.get(key);
-    const waiting = state?.waiting;
-    if (waiting) {
-      (waiting.superseded ??= []).push(waiting.owner);
-      waiting.owner = owner;
+    const last = state?.waiting.at(-1);
+    if (last && isBatched(last.owner) && isBatched(owner)) {
+      (last.superseded ??= []).push(last.owner);
+      last.owner = owner;
       return;
     }
-    this.enqueue(key, state, { owner, superseded: undefined, attempts: 0, notBefore: 0 });
+    const entry: Entry<T> = { owner, superseded: undefined, attempts: 0, notBefore: 0 };
+    this.unsettled++;
+    if (!state) {
+      this.keys.set(key, { locked: undefined, waiting: [entry] });
+      this.markReady(entry);
+      return;
+    }
+    state.waiting.push(entry);
+    if (!state.locked && state.waiting.length === 1) this.markReady(entry);
   }
 
   /**
-   * Queues records OLDER than anything queued for their key (the survivors of a rejected newer record):
-   * if a newer entry waits, they become its superseded records; otherwise the newest of them is written.
+   * Queues records OLDER than anything waiting for their key (the survivors of a rejected newer record, all batched
+   * writes): while the rejected entry still holds the lock. If the next entry is a batched write, it supersedes them;
+   * otherwise the newest of them goes first.
    */
   addOlder(owners: Owner<T>[]): void {
     const newest = owners.at(-1);
     if (!newest) return;
-    const key = newest.prepared.keyId;
-    const state = this.keys.get(key);
-    if (state?.waiting) {
-      state.waiting.superseded = [...owners, ...(state.waiting.superseded ?? [])];
+    const state = this.keys.get(newest.prepared.keyId);
+    if (!state?.locked) throw new Error('addOlder needs the key locked by the rejected entry');
+    const next = state.waiting[0];
+    if (next && isBatched(next.owner)) {
+      next.superseded = [...owners, ...(next.superseded ?? [])];
       return;
     }
-    this.enqueue(key, state, { owner: newest, superseded: owners.slice(0, -1), attempts: 0, notBefore: 0 });
-  }
-
-  private enqueue(key: string, state: KeyState<T> | undefined, entry: Entry<T>): void {
-    if (state) state.waiting = entry;
-    else this.keys.set(key, { locked: undefined, waiting: entry, blocked: false });
-    this.ready.push(entry);
     this.unsettled++;
+    state.waiting.unshift({ owner: newest, superseded: owners.length > 1 ? owners.slice(0, -1) : undefined, attempts: 0, notBefore: 0 });
   }
 
   /** Puts a sent entry back to be retried at `notBefore`; it keeps its key's lock meanwhile. */
@@ -94,21 +100,19 @@ export class WriteQueue<T> {
     this.retrying.push(entry);
   }
 
-  /** The entry is done (written or failed for good): releases its key to the next record. */
+  /** The entry is done (written, stale or failed for good): releases its key to the next entry. */
   settle(entry: Entry<T>): void {
     const key = entry.owner.prepared.keyId;
     const state = this.keys.get(key);
     if (state?.locked !== entry) return;
     this.unsettled--;
     state.locked = undefined;
-    if (!state.waiting) this.keys.delete(key);
-    else if (state.blocked) {
-      state.blocked = false;
-      this.ready.push(state.waiting);
-    }
+    const next = state.waiting[0];
+    if (next) this.markReady(next);
+    else this.keys.delete(key);
   }
 
-  /** The next request: due retries first, then new entries; at most 25 items and 16 MB, one entry per key. */
+  /** The next BatchWriteItem request: due retries first, then new entries; at most 25 items and 16 MB, one entry per key. */
   take(now: number, maxBytes = MAX_REQUEST_BYTES): Entry<T>[] {
     const batch: Entry<T>[] = [];
     let bytes = 0;
@@ -119,31 +123,28 @@ export class WriteQueue<T> {
       bytes += wire;
       return true;
     };
-
     for (let i = 0; i < this.retrying.length && batch.length < MAX_BATCH_ITEMS; ) {
       const entry = this.retrying[i]!;
-      if (entry.notBefore <= now && fits(entry)) {
+      if (entry.notBefore <= now && isBatched(entry.owner) && fits(entry)) {
         this.retrying.splice(i, 1);
         batch.push(entry);
       } else i++;
     }
-
-    while (batch.length < MAX_BATCH_ITEMS && this.readyHead < this.ready.length) {
-      const entry = this.ready[this.readyHead]!;
-      const state = this.keys.get(entry.owner.prepared.keyId)!;
-      if (state.locked) {
-        this.readyHead++;
-        state.blocked = true;
-        continue;
-      }
-      if (!fits(entry)) break;
-      this.readyHead++;
-      state.waiting = undefined;
-      state.locked = entry;
-      batch.push(entry);
+    const ready = this.ready.batch;
+    while (batch.length < MAX_BATCH_ITEMS) {
+      const entry = ready.peek();
+      if (!entry || !fits(entry)) break;
+      batch.push(this.lock(ready.shift()!));
     }
-    this.compact();
     return batch;
+  }
+
+  /** The next single-item write: a due retry first, then a new entry. */
+  takeSingle(now: number): Entry<T> | undefined {
+    const index = this.retrying.findIndex((entry) => entry.notBefore <= now && !isBatched(entry.owner));
+    if (index >= 0) return this.retrying.splice(index, 1)[0];
+    const entry = this.ready.single.shift();
+    return entry && this.lock(entry);
   }
 
   /** When the earliest retry is due, if any waits. */
@@ -153,16 +154,48 @@ export class WriteQueue<T> {
     return earliest;
   }
 
-  /** Whether `take` could return something now, ignoring retries not yet due. */
+  /** Whether `take` or `takeSingle` could return something now, ignoring retries not yet due. */
   hasReady(now: number): boolean {
-    return this.readyHead < this.ready.length || this.retrying.some((entry) => entry.notBefore <= now);
+    return this.ready.batch.length > 0 || this.ready.single.length > 0 || this.retrying.some((entry) => entry.notBefore <= now);
   }
 
-  /** Drops the consumed head of the ready list now and then, so it does not grow without end. */
-  private compact(): void {
-    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-      this.ready = this.ready.slice(this.readyHead);
-      this.readyHead = 0;
+  private markReady(entry: Entry<T>): void {
+    (isBatched(entry.owner) ? this.ready.batch : this.ready.single).push(entry);
+  }
+
+  private lock(entry: Entry<T>): Entry<T> {
+    const state = this.keys.get(entry.owner.prepared.keyId)!;
+    state.waiting.shift();
+    state.locked = entry;
+    return entry;
+  }
+}
+
+/** A FIFO with an advancing head, compacted now and then, so that taking from the front costs nothing per item. */
+class ReadyList<T> {
+  private items: Entry<T>[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(entry: Entry<T>): void {
+    this.items.push(entry);
+  }
+
+  peek(): Entry<T> | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): Entry<T> | undefined {
+    const entry = this.items[this.head];
+    if (entry === undefined) return undefined;
+    this.head++;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
     }
+    return entry;
   }
 }

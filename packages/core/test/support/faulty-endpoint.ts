@@ -11,9 +11,11 @@ export type { Fault, FaultKind, FaultPlan, ThrottleErrorName } from './fault-pla
 export interface FaultyEndpointStats {
   /** Every request, of any operation. */
   readonly requests: number;
-  /** BatchWriteItem requests: each one got exactly one fault (`pass` included). */
+  /** BatchWriteItem requests. */
   readonly batchWriteCalls: number;
-  /** BatchWriteItem calls by the fault they got. */
+  /** Requests of the faulted operations: each one got exactly one fault (`pass` included). */
+  readonly faultedCalls: number;
+  /** Faulted calls by the fault they got. */
   readonly faults: Readonly<Record<FaultKind, number>>;
   /** Write requests handed back as UnprocessedItems by `unprocessed` faults. */
   readonly unprocessedItems: number;
@@ -24,7 +26,15 @@ export interface FaultyEndpoint extends TestServer {
   readonly stats: FaultyEndpointStats;
 }
 
-const BATCH_WRITE_TARGET = 'DynamoDB_20120810.BatchWriteItem';
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+export interface FaultyEndpointOptions {
+  /**
+   * The operations that get faults; `unprocessed` faults pass single-item calls through, as DynamoDB has no
+   * UnprocessedItems for them. @default ['BatchWriteItem']
+   */
+  readonly operations?: readonly string[];
+}
 
 const THROTTLE_BODIES: Record<ThrottleErrorName, { __type: string; message: string }> = {
   ProvisionedThroughputExceededException: {
@@ -55,15 +65,17 @@ type WriteRequests = Record<string, unknown[]>;
 
 /**
  * Starts an HTTP proxy on 127.0.0.1 in front of `upstream` (a dynalite or DynamoDB Local endpoint) that injects
- * faults into BatchWriteItem calls according to `plan`. Every other operation passes through untouched.
+ * faults into BatchWriteItem calls (or the `operations` given) according to `plan`. Every other operation passes
+ * through untouched.
  * Requests are forwarded with their headers (Host included) and body as the SDK signed them.
  */
-export async function startFaultyEndpoint(upstream: string, plan: FaultPlan): Promise<FaultyEndpoint> {
+export async function startFaultyEndpoint(upstream: string, plan: FaultPlan, options: FaultyEndpointOptions = {}): Promise<FaultyEndpoint> {
   const upstreamUrl = new URL(upstream);
   const nextFault = faultSequence(plan);
+  const faulted = new Set((options.operations ?? ['BatchWriteItem']).map((operation) => TARGET_PREFIX + operation));
   const agent = new Agent({ keepAlive: true });
   const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
-  const stats = { requests: 0, batchWriteCalls: 0, faults, unprocessedItems: 0 };
+  const stats = { requests: 0, batchWriteCalls: 0, faultedCalls: 0, faults, unprocessedItems: 0 };
 
   const forward = (incoming: IncomingMessage, body: Buffer): Promise<UpstreamReply> =>
     new Promise((resolve, reject) => {
@@ -90,9 +102,12 @@ export async function startFaultyEndpoint(upstream: string, plan: FaultPlan): Pr
   const handle = async (incoming: IncomingMessage, respond: (reply: UpstreamReply) => void, drop: () => void) => {
     const body = await readBody(incoming);
     stats.requests++;
-    if (incoming.headers['x-amz-target'] !== BATCH_WRITE_TARGET) return respond(await forward(incoming, body));
+    const target = String(incoming.headers['x-amz-target']);
+    const batchWrite = target === `${TARGET_PREFIX}BatchWriteItem`;
+    if (batchWrite) stats.batchWriteCalls++;
+    if (!faulted.has(target)) return respond(await forward(incoming, body));
 
-    stats.batchWriteCalls++;
+    stats.faultedCalls++;
     const fault: Fault = nextFault();
     faults[fault.kind]++;
     switch (fault.kind) {
@@ -108,6 +123,7 @@ export async function startFaultyEndpoint(upstream: string, plan: FaultPlan): Pr
         await forward(incoming, body);
         return drop();
       case 'unprocessed': {
+        if (!batchWrite) return respond(await forward(incoming, body));
         const call = JSON.parse(body.toString('utf8')) as { RequestItems: WriteRequests };
         const { kept, handedBack, count } = splitOffLast(call.RequestItems, fault.items);
         stats.unprocessedItems += count;

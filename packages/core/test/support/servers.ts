@@ -14,6 +14,7 @@ export {
   type FaultKind,
   type FaultPlan,
   type FaultyEndpoint,
+  type FaultyEndpointOptions,
   type FaultyEndpointStats,
   type ThrottleErrorName,
 } from './faulty-endpoint.js';

@@ -1,0 +1,62 @@
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  UpdateTimeToLiveCommand,
+  type BatchWriteItemCommandInput,
+  type BatchWriteItemCommandOutput,
+  type CreateTableCommandInput,
+  type CreateTableCommandOutput,
+  type DeleteItemCommandInput,
+  type DeleteItemCommandOutput,
+  type DescribeTableCommandInput,
+  type DescribeTableCommandOutput,
+  type PutItemCommandInput,
+  type PutItemCommandOutput,
+  type UpdateItemCommandInput,
+  type UpdateItemCommandOutput,
+  type UpdateTimeToLiveCommandInput,
+  type UpdateTimeToLiveCommandOutput,
+} from '@aws-sdk/client-dynamodb';
+import type { DynamoClientLike } from './options.js';
+
+/** The DynamoDB operations the sink uses, with their inputs and outputs. */
+export interface Operations {
+  BatchWriteItem: [BatchWriteItemCommandInput, BatchWriteItemCommandOutput];
+  PutItem: [PutItemCommandInput, PutItemCommandOutput];
+  DeleteItem: [DeleteItemCommandInput, DeleteItemCommandOutput];
+  UpdateItem: [UpdateItemCommandInput, UpdateItemCommandOutput];
+  DescribeTable: [DescribeTableCommandInput, DescribeTableCommandOutput];
+  CreateTable: [CreateTableCommandInput, CreateTableCommandOutput];
+  UpdateTimeToLive: [UpdateTimeToLiveCommandInput, UpdateTimeToLiveCommandOutput];
+}
+export type OperationName = keyof Operations;
+
+/**
+ * How requests reach DynamoDB: takes an operation and its input, returns DynamoDB's answer or throws an error named
+ * as DynamoDB names it (`ProvisionedThroughputExceededException`, ...). What to send is decided above it; retries,
+ * ordering and accounting sit above it too and never know which transport runs.
+ */
+export interface Transport {
+  send<O extends OperationName>(operation: O, input: Operations[O][0]): Promise<Operations[O][1]>;
+}
+
+const COMMANDS = {
+  BatchWriteItem: BatchWriteItemCommand,
+  PutItem: PutItemCommand,
+  DeleteItem: DeleteItemCommand,
+  UpdateItem: UpdateItemCommand,
+  DescribeTable: DescribeTableCommand,
+  CreateTable: CreateTableCommand,
+  UpdateTimeToLive: UpdateTimeToLiveCommand,
+} as const;
+
+/** Sends through a `DynamoDBClient` (or anything with its `send(command)`): its middleware, retries and logging stay in the path. */
+export function sdkTransport(client: DynamoClientLike): Transport {
+  return {
+    send: (operation, input) => client.send(new (COMMANDS[operation] as new (input: unknown) => unknown)(input)),
+  };
+}
