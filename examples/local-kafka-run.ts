@@ -1,6 +1,7 @@
-// What examples/kafkajs and examples/node-rdkafka share: a Kafka broker and a DynamoDB on this machine, the sample
-// messages, and a run of one consumer until every partition's committed offset reaches its end, with progress lines
-// and a summary. Each example keeps only what is its client's: its producer and its consumer.
+// What the Kafka examples (examples/kafkajs, examples/node-rdkafka, examples/changelog) share: a Kafka broker and a
+// DynamoDB on this machine, watching commits until a group has caught up, and for the first two the sample messages
+// and a run of one consumer with progress lines and a summary. Each example keeps only what is its client's: its
+// producer and its consumer.
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { scanTable } from '../packages/core/test/support/dynamo-table.js';
@@ -20,9 +21,61 @@ export interface ExampleConsumer {
 export interface LocalRun {
   readonly mock: KafkaMock;
   /** For the example's DynamoSink: the embedded DynamoDB. */
-  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  readonly clientConfig: LocalServices['clientConfig'];
   /** Commits by partition: hand it to the consumer's `onCommit`. */
   readonly onCommit: (commit: { partition: number; offset: string }) => void;
+}
+
+/** A Kafka broker (librdkafka's mock cluster in kcat) and a DynamoDB (dynalite, in this process), both on loopback. */
+export interface LocalServices {
+  readonly mock: KafkaMock;
+  /** The DynamoDB endpoint, for scans. */
+  readonly endpoint: string;
+  /** For a DynamoSink's `clientConfig`. */
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Stops the broker (SIGTERM to kcat, SIGKILL after 2 s) and DynamoDB. */
+  stop(): Promise<void>;
+}
+
+/** Starts the broker and DynamoDB; `log` hears where each listens. Call `stop()` when done. */
+export async function startLocalServices(log: (line: string) => void = console.log): Promise<LocalServices> {
+  const mock = await startKafkaMock();
+  log(`Kafka (librdkafka mock cluster in kcat, pid ${mock.pid}) on ${mock.bootstrap}`);
+  const dynamo = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  log(`DynamoDB (dynalite, in this process, pid ${process.pid}) on ${endpoint}`);
+  return {
+    mock,
+    endpoint,
+    clientConfig: { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'example', secretAccessKey: 'example' } },
+    async stop() {
+      await mock.stop();
+      log(`Stopped Kafka (pid ${mock.pid}) and DynamoDB.`);
+      dynamo.closeAllConnections();
+      await new Promise((resolve) => dynamo.close(resolve));
+    },
+  };
+}
+
+/** A group's commits, watched through the consumer's `onCommit` against the end offsets a run must reach. */
+export interface CommitWatch {
+  /** The committed offset of each partition so far. */
+  readonly committed: Record<number, string>;
+  /** Hand it to the consumer's `onCommit`. */
+  readonly onCommit: (commit: { partition: number; offset: string }) => void;
+  /** True once every partition's committed offset has reached its end offset. */
+  caughtUp(): boolean;
+}
+
+/** Watches commits against `endOffsets` (taken after producing, before consuming: they are what "done" means). */
+export function watchCommits(endOffsets: Record<number, string>): CommitWatch {
+  const committed: Record<number, string> = {};
+  return {
+    committed,
+    onCommit: ({ partition, offset }) => void (committed[partition] = offset),
+    caughtUp: () => Object.entries(endOffsets).every(([partition, end]) => BigInt(committed[Number(partition)] ?? -1) >= BigInt(end)),
+  };
 }
 
 /**
@@ -34,13 +87,8 @@ export async function runLocally(
   table: string,
   setUp: (run: LocalRun) => Promise<{ consumer: ExampleConsumer; close(): Promise<void> }>,
 ): Promise<void> {
-  const mock = await startKafkaMock();
-  console.log(`Kafka (librdkafka mock cluster in kcat, pid ${mock.pid}) on ${mock.bootstrap}`);
-  const dynamo = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-  console.log(`DynamoDB (dynalite, in this process, pid ${process.pid}) on ${endpoint}`);
-  const clientConfig = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'example', secretAccessKey: 'example' } };
+  const services = await startLocalServices();
+  const { mock, endpoint, clientConfig } = services;
 
   let close = async () => {};
   try {
@@ -49,10 +97,11 @@ export async function runLocally(
     const endOffsets = await mock.endOffsets(TOPIC);
     console.log(`Produced ${MESSAGES.toLocaleString('en-US')} messages to "${TOPIC}": end offsets ${JSON.stringify(endOffsets)}`);
 
-    const committed: Record<number, string> = {};
+    const watch = watchCommits(endOffsets);
+    const { committed, caughtUp } = watch;
     let firstCommitAt: number | undefined;
-    const onCommit = ({ partition, offset }: { partition: number; offset: string }) => {
-      committed[partition] = offset;
+    const onCommit = (commit: { partition: number; offset: string }) => {
+      watch.onCommit(commit);
       firstCommitAt ??= performance.now(); // the group join (~3 s on the mock) comes before it
     };
     const built = await setUp({ mock, clientConfig, onCommit });
@@ -66,7 +115,6 @@ export async function runLocally(
     process.once('SIGINT', stopOnSignal);
     process.once('SIGTERM', stopOnSignal);
     const started = performance.now();
-    const caughtUp = () => Object.entries(endOffsets).every(([partition, end]) => BigInt(committed[Number(partition)] ?? -1) >= BigInt(end));
     const progress = setInterval(() => {
       const { written, deadLettered } = consumer.stats;
       console.log(`${seconds(started).toFixed(1).padStart(5)} s  written ${written.toLocaleString('en-US')}  dead-lettered ${deadLettered}  committed ${JSON.stringify(committed)}`);
@@ -93,10 +141,7 @@ export async function runLocally(
     }
   } finally {
     await close();
-    await mock.stop(); // SIGTERM to the kcat process (SIGKILL after 2 s)
-    console.log(`Stopped Kafka (pid ${mock.pid}) and DynamoDB.`);
-    dynamo.closeAllConnections();
-    await new Promise((resolve) => dynamo.close(resolve));
+    await services.stop();
   }
 }
 

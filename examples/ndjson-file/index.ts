@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       `\n${stop.signal.aborted ? 'Stopped' : 'Done'} in ${seconds.toFixed(1)} s: ${totals.read.toLocaleString('en-US')} lines read, ` +
         `${totals.written.toLocaleString('en-US')} written (${Math.round(totals.written / seconds).toLocaleString('en-US')}/s), ${totals.failed} failed.`,
     );
-    if (stop.signal.aborted) console.log(`Everything up to line ${totals.committed ?? 0} is settled: resume with fromLine ${Number(totals.committed ?? 0n) + 1}.`);
+    if (stop.signal.aborted) console.log(`Everything up to line ${totals.committed ?? 0} is settled: resume with fromLine ${Number(totals.committed ?? 0) + 1}.`);
     for (const failure of failures.slice(0, 10)) console.log(`  ${failure.reason}: ${failure.error.message}`);
     if (failures.length > 10) console.log(`  ... and ${failures.length - 10} more`);
   } finally {

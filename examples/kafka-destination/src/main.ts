@@ -4,6 +4,7 @@
  * Python sample's names). Exit codes: 0 after a clean stop (SIGTERM, SIGINT), 1 when writing could not go on or a stop
  * took too long, 2 for a configuration problem (one line on stderr naming the variable).
  */
+import { ConfigError } from '@dynamo-sink/core';
 import { ConfigProblem, describeConfig, loadConfig, type DestinationConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { DestinationService } from './service.js';
@@ -24,7 +25,15 @@ try {
 
 const logger = createLogger(config.logFormat);
 logger.info(`${PROGRAM} starting`, describeConfig(config));
-const service = new DestinationService(config, { logger });
+let service: DestinationService;
+try {
+  service = new DestinationService(config, { logger });
+} catch (error) {
+  // loadConfig checks every variable; this is the sink's own check of how they combine, should one slip past it.
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${PROGRAM}: configuration error: ${error.message}\n`);
+  process.exit(2);
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

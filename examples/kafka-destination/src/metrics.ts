@@ -1,6 +1,6 @@
 /**
- * The service's metrics: what DynamoSink's events report (batches, retries, throttling), what the instrumented sink
- * counts (written, failed, pending) and what the consumer knows (dead letters, lag). Names follow Prometheus's
+ * The service's metrics: what DynamoSink's events report (requests, retries, throttling), what the instrumented sink
+ * counts (written, stale, failed, pending) and what the consumer knows (dead letters, lag). Names follow Prometheus's
  * conventions: `_total` counters, base units (seconds).
  */
 import type { SinkEvents } from '@dynamo-sink/core';
@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
 /** Where the gauges read their values at scrape time. */
 export interface MetricSources {
   written(): number;
+  stale(): number;
   failed(): number;
   pending(): number;
   deadLettered(): number;
@@ -17,7 +18,7 @@ export interface MetricSources {
   healthy(): boolean;
 }
 
-/** Batch latency buckets, in seconds: a BatchWriteItem takes ~5-30 ms in-region, seconds when throttled. */
+/** Request latency buckets, in seconds: a BatchWriteItem takes ~5-30 ms in-region, seconds when throttled. */
 const LATENCY_BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The registry, and the sink events that feed it. */
@@ -31,7 +32,10 @@ export class ServiceMetrics {
   constructor(sources: MetricSources) {
     const { registry } = this;
     // Totals kept elsewhere are exposed as counters read at scrape time.
-    registry.register(new CounterView('dynamo_sink_records_written_total', 'Records written to DynamoDB.', sources.written));
+    registry.register(new CounterView('dynamo_sink_records_written_total', 'Records written to DynamoDB (puts, updates and deletes).', sources.written));
+    registry.register(
+      new CounterView('dynamo_sink_records_stale_total', 'Records not applied: the table held a newer version of the item (version_field).', sources.stale),
+    );
     registry.register(
       new CounterView('dynamo_sink_records_failed_total', 'Records DynamoDB can never hold (bad key, bad value, too large, rejected).', sources.failed),
     );
@@ -40,7 +44,11 @@ export class ServiceMetrics {
     this.throttled = registry.register(new Counter('dynamo_sink_records_throttled_total', 'Records DynamoDB refused for capacity.'));
     this.unprocessed = registry.register(new Counter('dynamo_sink_records_unprocessed_total', 'Records DynamoDB handed back as UnprocessedItems.'));
     this.batchLatency = registry.register(
-      new Histogram('dynamo_sink_batch_latency_seconds', 'Time of one BatchWriteItem request, answered.', LATENCY_BOUNDS),
+      new Histogram(
+        'dynamo_sink_batch_latency_seconds',
+        'Time of one request, answered: a BatchWriteItem, or a single-item call (version_field, write_mode=update).',
+        LATENCY_BOUNDS,
+      ),
     );
     registry.register(new Gauge('dynamo_sink_records_pending', 'Records handed to the sink and not settled yet.', sources.pending));
     registry.register(new Gauge('dynamo_sink_consumer_lag', 'Records in the topic past the committed offsets.', sources.lag));

@@ -6,6 +6,7 @@ import type { LogFields, Logger } from './logger.js';
 /** Totals at one moment. */
 export interface ProgressSnapshot {
   readonly written: number;
+  readonly stale: number;
   readonly deadLettered: number;
   readonly failed: number;
   readonly retries: number;
@@ -59,6 +60,7 @@ export function progressFields(snapshot: ProgressSnapshot, previous: { at: numbe
   return {
     records_per_s: Math.round((snapshot.written - previous.written) / seconds),
     written: snapshot.written,
+    stale: snapshot.stale,
     dead_lettered: snapshot.deadLettered,
     failed: snapshot.failed,
     retries: snapshot.retries,

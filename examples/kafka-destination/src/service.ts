@@ -31,7 +31,7 @@ export interface ServiceTotals extends SourceStats {
 
 /** One run of the service. */
 export class DestinationService {
-  private readonly sink: InstrumentedSink<JsonObject>;
+  private readonly sink: InstrumentedSink<JsonObject | null>;
   private readonly metrics: ServiceMetrics;
   private readonly health: HealthCheck;
   private readonly progress: ProgressReporter;
@@ -50,13 +50,14 @@ export class DestinationService {
     this.health = new HealthCheck(() => this.sink.stats, options.stallAfterMs ?? 60_000);
     this.metrics = new ServiceMetrics({
       written: () => this.sink.stats.written,
+      stale: () => this.sink.stats.stale,
       failed: () => this.sink.stats.failed,
       pending: () => this.sink.stats.pending,
       deadLettered: () => this.source?.stats.deadLettered ?? 0,
       lag: () => this.lastLag,
       healthy: () => this.health.status().healthy,
     });
-    this.sink = new InstrumentedSink(new DynamoSink<JsonObject>(dynamoSinkOptions(config, this.metrics.sinkEvents())));
+    this.sink = new InstrumentedSink(new DynamoSink<JsonObject | null>(dynamoSinkOptions(config, this.metrics.sinkEvents())));
     this.progress = new ProgressReporter(
       this.logger,
       async () => {
@@ -96,9 +97,11 @@ export class DestinationService {
         logger: this.logger,
         onJoined: () => this.logger.info('joined consumer group', { consumer_group: this.config.consumerGroup }),
       });
-      // Check (or create, and wait for) the table before the first message is read.
+      // Check (or create, and wait for) the table before the first message is read. A template's tables are each
+      // checked when their first record arrives.
       await this.sink.open();
-      this.logger.info('table ready', { table_name: this.config.tableName });
+      if (this.config.tableNameTemplate === undefined) this.logger.info('table ready', { table_name: this.config.tableName });
+      else this.logger.info('tables checked at their first record', { table_name: this.config.tableNameTemplate });
       if (this.stopRequested) return this.totals();
       this.progress.start();
       this.consuming = true;

@@ -31,7 +31,8 @@ export interface SourceConsumer {
 /** What a source is built from. */
 export interface SourceContext {
   readonly config: DestinationConfig;
-  readonly sink: Sink<JsonObject>;
+  /** Records carry the message value, or `null` for a tombstone. */
+  readonly sink: Sink<JsonObject | null>;
   readonly logger: Logger;
   /** Called once the consumer has joined its group (each time it rejoins, too). */
   readonly onJoined?: () => void;

@@ -6,7 +6,7 @@ import { compileStrftime, toInstant } from '@dynamo-sink/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDBLocal, type DynamoDBLocalServer } from '../../../packages/core/test/support/dynamodb-local.js';
 import { startKafkaMock, type KafkaMock } from '../../../packages/core/test/support/kafka-mock.js';
-import { describeTable, scanTable, type RawItem } from './support/scan-table.js';
+import { describeTable, describeTimeToLive, scanTable, type RawItem } from './support/scan-table.js';
 import { metricsPortOf, readMetric, startService, type ServiceProcess } from './support/service-process.js';
 import { waitUntil } from '../../../packages/core/test/support/wait-until.js';
 
@@ -113,6 +113,106 @@ describe.each(CLIENTS)("the seed's three examples, end to end, with kafka_client
   });
 });
 
+describe.each(CLIENTS)('a changelog topic with tombstones, with kafka_client=%s', (client) => {
+  /**
+   * Device states keyed by device id: every device is put, a third are deleted by a tombstone, half of those put again
+   * after it, and every fifth deleted at the very end. Items are named from the message key (`id=key`).
+   */
+  const DEVICES = 60;
+  const messages: { key: string; value: string | null; timestamp: string }[] = [];
+  let n = 0;
+  // Explicit, increasing Kafka timestamps: with version_field=@timestamp, two messages of a key in the same millisecond
+  // would have equal versions, and the second would be stale (equal: the stored item wins). Recent ones: DynamoDB
+  // Local deletes items whose TTL attribute has passed.
+  const start = Date.now() - 60_000;
+  const at = () => String(start + messages.length);
+  const put = (device: number) => messages.push({ key: `device-${device}`, value: JSON.stringify({ state: n % 2 === 0 ? 'on' : 'off', n: n++ }), timestamp: at() });
+  const tombstone = (device: number) => messages.push({ key: `device-${device}`, value: null, timestamp: at() });
+  for (let device = 0; device < DEVICES; device++) put(device);
+  for (let device = 0; device < DEVICES; device += 3) tombstone(device);
+  for (let device = 0; device < DEVICES; device += 6) put(device);
+  for (let device = 0; device < DEVICES; device++) put(device % 7 === 0 ? device : DEVICES + device); // more devices, and updates
+  for (let device = 0; device < DEVICES; device += 5) tombstone(device);
+
+  /** The table the stream leaves: the last message of each key wins; with deletes, a tombstone removes the item. */
+  function model(deletes: boolean): Map<string, RawItem> {
+    const items = new Map<string, RawItem>();
+    for (const message of messages) {
+      if (message.value !== null) {
+        const { state, n: seq } = JSON.parse(message.value) as { state: string; n: number };
+        items.set(message.key, { id: { S: message.key }, state: { S: state }, n: { N: String(seq) } });
+      } else if (deletes) items.delete(message.key);
+    }
+    return items;
+  }
+  const byId = (items: RawItem[]) => new Map(items.map((item) => [item['id']!['S'] as string, item]));
+  const tombstones = messages.filter((message) => message.value === null).length;
+
+  it('deletes the items whose last message is a tombstone and keeps those put again; delete_on_tombstone=false dead-letters tombstones; version_field keeps tombstone items', async () => {
+    const runs: { name: string; env: Record<string, string>; table: (topic: string) => string; expected: Map<string, RawItem>; deadLettered: number }[] = [
+      { name: 'deletes', env: {}, table: (topic) => topic, expected: model(true), deadLettered: 0 },
+      { name: 'no-deletes', env: { delete_on_tombstone: 'false' }, table: (topic) => topic, expected: model(false), deadLettered: tombstones },
+      {
+        // Versions from the Kafka timestamp, tombstone items, a table named from the topic, and TTL on every item.
+        name: 'versioned',
+        env: { version_field: '@timestamp', delete_mode: 'tombstone', table_name: 'mirror-{topic}', ttl_attribute: 'expires_at', ttl_seconds: '86400' },
+        table: (topic) => `mirror-${topic}`,
+        expected: model(true),
+        deadLettered: 0,
+      },
+    ];
+    // All three run side by side, each with its own topic, table and group.
+    const tables = await Promise.all(
+      runs.map(async (run) => {
+        const topic = `changelog-${run.name}-${client}`;
+        await kafka.produce(topic, messages);
+        const end = sum(await kafka.endOffsets(topic));
+        const service = startService({
+          ...baseEnv(client),
+          input: topic,
+          param_partition_key: 'id=key',
+          param_sort_key: '',
+          dead_letter_topic: `${topic}.dead-letter`,
+          ...run.env,
+        });
+        await waitUntil(async () => sum(await kafka.committedOffsets(`dynamo-sink-${run.table(topic)}`, topic)) === end, { intervalMs: 100, timeoutMs: 30_000, what: `${run.name}: every offset committed` }).catch(
+          (error: Error) => Promise.reject(new Error(`${error.message}\nstdout:\n${service.stdout()}\nstderr:\n${service.stderr()}`)),
+        );
+        const port = metricsPortOf(service)!;
+        expect(await readMetric(port, 'dynamo_sink_records_dead_lettered_total')).toBe(run.deadLettered);
+        expect(await readMetric(port, 'dynamo_sink_records_written_total')).toBe(messages.length - run.deadLettered);
+        expect(await readMetric(port, 'dynamo_sink_records_stale_total')).toBe(0); // in order: every version is newer
+        expect(await stopWith(service, 'SIGTERM')).toBe(0);
+        expect(sum(await kafka.endOffsets(`${topic}.dead-letter`).catch(() => ({})))).toBe(run.deadLettered);
+        return scanTable(dynamo.endpoint, run.table(topic));
+      }),
+    );
+
+    const [deleted, kept, versioned] = tables.map(byId);
+    expect(deleted).toEqual(runs[0]!.expected);
+    expect(kept).toEqual(runs[1]!.expected);
+    // The stream exercised both: items gone for good, and items put again after a tombstone.
+    expect(deleted!.has('device-0')).toBe(false); // deleted, put again, deleted at the end
+    expect(deleted!.has('device-3')).toBe(false); // deleted, never put again
+    expect(deleted!.get('device-6')).toEqual(runs[1]!.expected.get('device-6')); // deleted, put again
+    expect(kept!.has('device-3')).toBe(true);
+
+    // Versioned: the same items, each with its version and expiry, and a tombstone item where the last message was one.
+    const expiresAt = (item: RawItem) => Number(item['expires_at']!['N']);
+    const versionSeconds = (item: RawItem) => Number(BigInt(item['version']!['N'] as string) / 1_000_000_000n);
+    for (const [id, item] of versioned!) {
+      expect(expiresAt(item), id).toBe(versionSeconds(item) + 86_400);
+      const { version: _version, expires_at: _expiresAt, ...rest } = item;
+      expect(rest, id).toEqual(deleted!.get(id) ?? { id: { S: id }, deleted: { BOOL: true } });
+    }
+    const tombstoneItems = [...versioned!.values()].filter((item) => item['deleted'] !== undefined).map((item) => item['id']!['S']);
+    expect(new Set([...versioned!.keys(), ...deleted!.keys()]).size).toBe(versioned!.size); // every live item is there
+    expect(tombstoneItems.length).toBe(versioned!.size - deleted!.size);
+    expect(tombstoneItems).toContain('device-3');
+    expect(await describeTimeToLive(dynamo.endpoint, `mirror-changelog-versioned-${client}`)).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
+  });
+});
+
 describe('a bad configuration', () => {
   const cases: { name: string; env: Record<string, string>; message: RegExp }[] = [
     { name: 'input missing (set empty)', env: { input: '' }, message: /^input: expected the name of the topic to consume \(required\)$/ },
@@ -127,6 +227,11 @@ describe('a bad configuration', () => {
     { name: 'a secret without its key id', env: { aws_access_key_id: '' }, message: /^aws_access_key_id: expected to be set as well/ },
     { name: 'brokers without ports', env: { brokers: 'kafka-1,kafka-2' }, message: /^brokers: expected comma-separated host:port pairs/ },
     { name: 'a log format', env: { log_format: 'xml' }, message: /^log_format: expected one of "text", "json", got "xml"$/ },
+    { name: 'a key spec with an unknown source', env: { param_partition_key: 'id=message' }, message: /^param_partition_key: invalid key spec "id=message": unknown source "message"/ },
+    { name: 'a table_name template with another placeholder', env: { table_name: 'mirror-{topic}-{partition}' }, message: /^table_name: expected a DynamoDB table name: .*"\{topic\}" stands for the topic \(no other placeholder\)/ },
+    { name: 'tombstone items without versions', env: { delete_mode: 'tombstone' }, message: /^delete_mode: "tombstone" needs version_field: / },
+    { name: 'a write mode', env: { write_mode: 'upsert' }, message: /^write_mode: expected one of "put", "update", got "upsert"$/ },
+    { name: 'a TTL attribute without seconds', env: { ttl_attribute: 'expires_at' }, message: /^ttl_seconds: expected to be set as well: give both ttl_attribute and ttl_seconds, or neither$/ },
   ];
 
   it('exits with 2 and one line on stderr naming the variable, never showing a secret', async () => {

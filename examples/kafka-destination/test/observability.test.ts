@@ -33,18 +33,35 @@ describe('Prometheus text', () => {
   });
 
   it('feeds the service metrics from DynamoSink events and leaves out an unknown lag', () => {
-    const metrics = new ServiceMetrics({ written: () => 7, failed: () => 1, pending: () => 2, deadLettered: () => 1, lag: () => undefined, healthy: () => true });
+    const metrics = new ServiceMetrics({ written: () => 7, stale: () => 4, failed: () => 1, pending: () => 2, deadLettered: () => 1, lag: () => undefined, healthy: () => true });
     const events = metrics.sinkEvents();
-    events.batchWritten!({ written: 25, unprocessed: 3, latencyMs: 12 });
+    events.batchWritten!({ operation: 'BatchWriteItem', written: 25, unprocessed: 3, stale: 0, latencyMs: 12 });
     events.retry!({ items: 3, attempt: 1, delayMs: 50, reason: 'unprocessed' });
     events.throttled!({ items: 3, reason: 'unprocessed' });
     const text = metrics.registry.render();
     expect(text).toMatch(/^dynamo_sink_records_written_total 7$/m);
+    expect(text).toMatch(/^dynamo_sink_records_stale_total 4$/m);
     expect(text).toMatch(/^dynamo_sink_records_retried_total 3$/m);
     expect(text).toMatch(/^dynamo_sink_records_throttled_total 3$/m);
     expect(text).toMatch(/^dynamo_sink_batch_latency_seconds_bucket\{le="0.025"\} 1$/m);
     expect(text).toMatch(/^# TYPE dynamo_sink_consumer_lag gauge$/m);
     expect(text).not.toMatch(/^dynamo_sink_consumer_lag /m);
+  });
+});
+
+describe('InstrumentedSink', () => {
+  it('counts written, stale and failed records as the sink reports them', async () => {
+    const record = { value: {} };
+    const sink = new InstrumentedSink<unknown>({
+      write: async (records) => ({
+        written: records.length - 3,
+        stale: 2,
+        failed: [{ record, index: 0, reason: 'invalid-value' as const, error: new Error('bad') }],
+      }),
+    });
+    await sink.write(Array.from({ length: 10 }, () => record));
+    await sink.write(Array.from({ length: 5 }, () => record));
+    expect(sink.stats).toMatchObject({ pending: 0, written: 9, stale: 4, failed: 2 });
   });
 });
 
@@ -125,7 +142,7 @@ describe('log lines', () => {
   });
 
   it('progress fields: records/s over the interval since the last line', () => {
-    const fields = progressFields({ written: 1_500, deadLettered: 1, failed: 1, retries: 4, throttled: 2, pending: 500, lag: undefined }, { at: 0, written: 500 }, 5_000);
-    expect(fields).toEqual({ records_per_s: 200, written: 1_500, dead_lettered: 1, failed: 1, retries: 4, throttled: 2, pending: 500, lag: 'unknown' });
+    const fields = progressFields({ written: 1_500, stale: 3, deadLettered: 1, failed: 1, retries: 4, throttled: 2, pending: 500, lag: undefined }, { at: 0, written: 500 }, 5_000);
+    expect(fields).toEqual({ records_per_s: 200, written: 1_500, stale: 3, dead_lettered: 1, failed: 1, retries: 4, throttled: 2, pending: 500, lag: 'unknown' });
   });
 });

@@ -1,7 +1,7 @@
 // The shared Sink conformance suite, run against DynamoSink on the in-memory FakeDynamoDB and on dynalite.
 import { DeleteTableCommand, paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DynamoSink, type Sink, type SinkRecord } from '../src/index.js';
 import { FakeDynamoDB } from '../src/testing/fake-dynamodb.js';
 import { testSink } from '../src/testing/sink-suite.js';
@@ -21,6 +21,7 @@ const invalidRecord = (): SinkRecord<Value> => ({ value: { id: 'r-bad', n: Numbe
 describe('DynamoSink on FakeDynamoDB', () => {
   const tableName = 'contract';
   testSink<Value>({
+    runner: { describe, it },
     name: 'DynamoSink on FakeDynamoDB',
     create: async () => {
       const fake = new FakeDynamoDB();
@@ -59,6 +60,7 @@ describe('DynamoSink on dynalite', () => {
   }
 
   testSink<Value>({
+    runner: { describe, it },
     name: 'DynamoSink on dynalite',
     create: async () => {
       // A new table per test, created by the sink on its first write.

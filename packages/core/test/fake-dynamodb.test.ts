@@ -1,5 +1,6 @@
 import {
   BatchWriteItemCommand,
+  ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
@@ -11,11 +12,13 @@ import {
   ListTablesCommand,
   ProvisionedThroughputExceededException,
   PutItemCommand,
+  QueryCommand,
   RequestLimitExceeded,
   ResourceInUseException,
   ResourceNotFoundException,
   ScanCommand,
   ThrottlingException,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type BatchWriteItemCommandInput,
@@ -252,14 +255,18 @@ describe('FakeDynamoDB: items', () => {
     expectServiceError(await rejection(fake.send(new PutItemCommand({ TableName: 'readings', Item }))), 'ValidationException', message);
   });
 
-  it('rejects commands it does not support, naming them', async () => {
+  it('rejects commands and parameters it does not support, naming them', async () => {
     const fake = fakeWithTables();
-    await expect(fake.send(new DeleteItemCommand({ TableName: 'events', Key: event('x') }))).rejects.toThrow(
-      /^FakeDynamoDB does not support DeleteItemCommand; it supports BatchWriteItemCommand, /,
+    await expect(fake.send(new QueryCommand({ TableName: 'events', KeyConditionExpression: 'id = :v' }))).rejects.toThrow(
+      /^FakeDynamoDB does not support QueryCommand; it supports BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, /,
     );
-    await expect(fake.send(new PutItemCommand({ TableName: 'events', Item: event('x'), ConditionExpression: 'attribute_not_exists(id)' }))).rejects.toThrow(
-      'FakeDynamoDB does not support ConditionExpression in PutItem',
+    await expect(fake.send(new PutItemCommand({ TableName: 'events', Item: event('x'), Expected: { id: { Exists: false } } }))).rejects.toThrow(
+      'FakeDynamoDB does not support Expected in PutItem',
     );
+    await expect(fake.send(new UpdateItemCommand({ TableName: 'events', Key: event('x'), AttributeUpdates: { v: { Action: 'DELETE' } } }))).rejects.toThrow(
+      'FakeDynamoDB does not support AttributeUpdates in UpdateItem',
+    );
+    expect(fake.items('events')).toEqual([]);
   });
 });
 
@@ -551,5 +558,540 @@ describe('FakeDynamoDB: random faults and latency', () => {
     const finished: number[] = [];
     await Promise.all(Array.from({ length: 10 }, (_, i) => batch(fake, { events: events(1, i) }).then(() => finished.push(i))));
     expect(finished).not.toEqual([...finished].sort((a, b) => a - b));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Single-item writes with conditions and updates (issue 10). The requests are the ones DynamoSink sends; every
+// outcome and message was checked against DynamoDB Local with the same requests.
+// ---------------------------------------------------------------------------------------------------------------
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: string): AttributeValue => ({ N: value });
+
+/** The sink's version guard: applied when there is no item, no stored version, or a lower one. */
+const GUARD = 'attribute_not_exists(#k) OR attribute_not_exists(#v) OR #v < :v';
+const guard = (version: string) => ({
+  ConditionExpression: GUARD,
+  ExpressionAttributeNames: { '#k': 'id', '#v': 'version' },
+  ExpressionAttributeValues: { ':v': N(version) },
+});
+
+type GuardedOperation = 'PutItem' | 'DeleteItem' | 'UpdateItem';
+
+/** The guarded request DynamoSink sends for key `a` of `events` at `version`, by operation. */
+const GUARDED: Record<GuardedOperation, (version: string) => PutItemCommand | DeleteItemCommand | UpdateItemCommand> = {
+  PutItem: (version) => new PutItemCommand({ TableName: 'events', Item: { id: S('a'), version: N(version), name: S(`v${version}`) }, ...guard(version) }),
+  DeleteItem: (version) => new DeleteItemCommand({ TableName: 'events', Key: { id: S('a') }, ...guard(version) }),
+  UpdateItem: (version) =>
+    new UpdateItemCommand({
+      TableName: 'events',
+      Key: { id: S('a') },
+      UpdateExpression: 'SET #a0 = :a0, #a1 = :a1',
+      ConditionExpression: GUARD,
+      ExpressionAttributeNames: { '#a0': 'version', '#a1': 'name', '#k': 'id', '#v': 'version' },
+      ExpressionAttributeValues: { ':a0': N(version), ':a1': S(`v${version}`), ':v': N(version) },
+    }),
+};
+
+/** What a guarded write leaves in the table when it applies. */
+function applied(operation: GuardedOperation, stored: Item | undefined, version: string): Item[] {
+  if (operation === 'DeleteItem') return [];
+  if (operation === 'PutItem') return [{ id: S('a'), version: N(version), name: S(`v${version}`) }];
+  return [{ ...(stored ?? { id: S('a') }), version: N(version), name: S(`v${version}`) }];
+}
+
+/** A fake whose `events` table holds `items` (written with PutItem: counters count them). */
+async function fakeHolding(...items: Item[]): Promise<FakeDynamoDB> {
+  const fake = fakeWithTables();
+  for (const Item of items) await fake.send(new PutItemCommand({ TableName: 'events', Item }));
+  return fake;
+}
+
+describe('FakeDynamoDB: version-guarded PutItem, DeleteItem and UpdateItem', () => {
+  const BIG = '12345678901234567890123456789012345678';
+  const STORED: [string, Item | undefined, string, 'applied' | 'stale'][] = [
+    ['no item', undefined, '5', 'applied'],
+    ['a lower version', { id: S('a'), version: N('4'), other: S('kept by updates') }, '5', 'applied'],
+    ['an equal version', { id: S('a'), version: N('5'), other: S('o') }, '5', 'stale'],
+    ['an equal version written another way', { id: S('a'), version: N('5.000') }, '5', 'stale'],
+    ['a higher version', { id: S('a'), version: N('6'), other: S('o') }, '5', 'stale'],
+    ['no version attribute', { id: S('a'), other: S('kept by updates') }, '5', 'applied'],
+    ['a version that is a string', { id: S('a'), version: S('1') }, '5', 'stale'],
+    ['a 38-digit version one lower', { id: S('a'), version: N(BIG) }, '12345678901234567890123456789012345679', 'applied'],
+    ['the same 38-digit version', { id: S('a'), version: N(BIG) }, BIG, 'stale'],
+    ['a 38-digit version one higher', { id: S('a'), version: N('12345678901234567890123456789012345679') }, BIG, 'stale'],
+  ];
+  const CASES = (['PutItem', 'DeleteItem', 'UpdateItem'] as const).flatMap((operation) =>
+    STORED.map(([state, stored, version, outcome]) => [operation, state, stored, version, outcome] as const),
+  );
+
+  it.each(CASES)('%s over %s: %s', async (operation, _state, stored, version, outcome) => {
+    const fake = stored ? await fakeHolding(stored) : fakeWithTables();
+    const before = fake.rawItems('events');
+    const written = fake.stats.itemsWritten;
+    const send = fake.send(GUARDED[operation](version));
+    if (outcome === 'applied') {
+      expect(await send).toEqual({ $metadata: expect.objectContaining({ httpStatusCode: 200 }) });
+      expect(fake.rawItems('events')).toEqual(applied(operation, before[0], version));
+      expect(fake.stats.itemsWritten).toBe(written + 1);
+    } else {
+      const error = await rejection(send);
+      expect(error).toBeInstanceOf(ConditionalCheckFailedException);
+      expectServiceError(error, 'ConditionalCheckFailedException', 'The conditional request failed');
+      expect(fake.rawItems('events')).toEqual(before);
+      expect(fake.stats.itemsWritten).toBe(written);
+      expect(fake.stats.errors).toEqual({ ConditionalCheckFailedException: 1 });
+    }
+    expect(fake.stats.calls[operation]).toBe(operation === 'PutItem' && stored ? 2 : 1); // fakeHolding stored with PutItem
+  });
+
+  it('keeps a tombstone no older write can overwrite, and lifts it with a newer update', async () => {
+    const fake = await fakeHolding({ id: S('a'), version: N('3'), name: S('v3'), color: S('red') });
+    // A delete in tombstone mode: the key, the version and the marker, guarded.
+    await fake.send(new PutItemCommand({ TableName: 'events', Item: { id: S('a'), version: N('7'), deleted: { BOOL: true } }, ...guard('7') }));
+    await expect(fake.send(GUARDED.PutItem('6'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    await expect(fake.send(GUARDED.DeleteItem('7'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect(fake.rawItems('events')).toEqual([{ id: S('a'), version: N('7'), deleted: { BOOL: true } }]);
+
+    // An update in tombstone mode drops the marker: SET what the record carries, REMOVE #t.
+    await fake.send(
+      new UpdateItemCommand({
+        TableName: 'events',
+        Key: { id: S('a') },
+        UpdateExpression: 'SET #a0 = :a0, #a1 = :a1 REMOVE #t',
+        ConditionExpression: GUARD,
+        ExpressionAttributeNames: { '#a0': 'version', '#a1': 'name', '#t': 'deleted', '#k': 'id', '#v': 'version' },
+        ExpressionAttributeValues: { ':a0': N('8'), ':a1': S('v8'), ':v': N('8') },
+      }),
+    );
+    expect(fake.rawItems('events')).toEqual([{ id: S('a'), version: N('8'), name: S('v8') }]);
+    expect(fake.stats.writesPerKey('events')).toEqual(new Map([['a', 3]]));
+  });
+
+  it('updates without a guard: SETs what the request carries, creating the item when missing', async () => {
+    const fake = await fakeHolding({ id: S('a'), name: S('old'), color: S('red') });
+    const update = (id: string, name: string) =>
+      fake.send(
+        new UpdateItemCommand({
+          TableName: 'events',
+          Key: { id: S(id) },
+          UpdateExpression: 'SET #a0 = :a0',
+          ExpressionAttributeNames: { '#a0': 'name' },
+          ExpressionAttributeValues: { ':a0': S(name) },
+        }),
+      );
+    await update('a', 'new');
+    await update('b', 'fresh');
+    expect(fake.items('events')).toEqual([
+      { id: 'a', name: 'new', color: 'red' },
+      { id: 'b', name: 'fresh' },
+    ]);
+  });
+
+  it('deletes: the item disappears from items(), rawItems() and Scan', async () => {
+    const fake = await fakeHolding(event('a'), event('b'));
+    await fake.send(new DeleteItemCommand({ TableName: 'events', Key: { id: S('a') } }));
+    await fake.send(new DeleteItemCommand({ TableName: 'events', Key: { id: S('missing') } })); // no item: nothing to do, no error
+    expect(fake.items('events')).toEqual([{ id: 'b' }]);
+    expect(fake.rawItems('events')).toEqual([{ id: S('b') }]);
+    expect((await fake.send(new ScanCommand({ TableName: 'events' }))).Items).toEqual([{ id: S('b') }]);
+    expect(fake.stats.writesPerKey('events')).toEqual(new Map([['a', 2], ['b', 1], ['missing', 1]]));
+  });
+
+  it('puts the stored item on the exception with ReturnValuesOnConditionCheckFailure: ALL_OLD', async () => {
+    const stored = { id: S('a'), version: N('9') };
+    const fake = await fakeHolding(stored);
+    for (const operation of ['PutItem', 'DeleteItem', 'UpdateItem'] as const) {
+      const command = GUARDED[operation]('1');
+      Object.assign(command.input, { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
+      expect(await rejection(fake.send(command))).toMatchObject({ name: 'ConditionalCheckFailedException', Item: stored });
+    }
+    const plain = (await rejection(fake.send(GUARDED.PutItem('1')))) as ConditionalCheckFailedException;
+    expect(plain.Item).toBeUndefined();
+  });
+});
+
+describe('FakeDynamoDB: what single-item writes return', () => {
+  const stored = { id: S('a'), y: S('y'), z: S('z'), blob: S('x'.repeat(1500)) };
+  const update = (ReturnValues?: 'ALL_NEW' | 'ALL_OLD' | 'UPDATED_OLD' | 'UPDATED_NEW' | 'NONE') =>
+    new UpdateItemCommand({
+      TableName: 'events',
+      Key: { id: S('a') },
+      UpdateExpression: 'SET x = :x REMOVE y',
+      ExpressionAttributeValues: { ':x': N('1') },
+      ...(ReturnValues ? { ReturnValues } : {}),
+    });
+  const { id, y, z, blob } = stored;
+
+  it.each([
+    ['PutItem ALL_OLD', new PutItemCommand({ TableName: 'events', Item: event('a'), ReturnValues: 'ALL_OLD' }), { Attributes: stored }],
+    ['PutItem NONE', new PutItemCommand({ TableName: 'events', Item: event('a'), ReturnValues: 'NONE' }), {}],
+    ['PutItem TOTAL', new PutItemCommand({ TableName: 'events', Item: event('a'), ReturnConsumedCapacity: 'TOTAL' }), { ConsumedCapacity: { TableName: 'events', CapacityUnits: 2 } }],
+    ['DeleteItem ALL_OLD', new DeleteItemCommand({ TableName: 'events', Key: event('a'), ReturnValues: 'ALL_OLD' }), { Attributes: stored }],
+    [
+      'DeleteItem INDEXES',
+      new DeleteItemCommand({ TableName: 'events', Key: event('a'), ReturnConsumedCapacity: 'INDEXES' }),
+      { ConsumedCapacity: { TableName: 'events', CapacityUnits: 2, Table: { CapacityUnits: 2 } } },
+    ],
+    ['UpdateItem ALL_NEW', update('ALL_NEW'), { Attributes: { id, z, blob, x: N('1') } }],
+    ['UpdateItem ALL_OLD', update('ALL_OLD'), { Attributes: stored }],
+    ['UpdateItem UPDATED_OLD', update('UPDATED_OLD'), { Attributes: { y } }],
+    ['UpdateItem UPDATED_NEW', update('UPDATED_NEW'), { Attributes: { x: N('1') } }],
+    ['UpdateItem NONE', update(), {}],
+  ] as const)('%s', async (_, command, output) => {
+    const fake = await fakeHolding(stored);
+    const answer = await fake.send(command as PutItemCommand);
+    const { $metadata, ...rest } = answer;
+    expect(rest).toEqual(output);
+    expect($metadata.httpStatusCode).toBe(200);
+  });
+
+  it('returns no old attributes when there was no item', async () => {
+    const fake = fakeWithTables();
+    expect(await fake.send(update('ALL_OLD'))).not.toHaveProperty('Attributes');
+    expect(await fake.send(new DeleteItemCommand({ TableName: 'events', Key: event('b'), ReturnValues: 'ALL_OLD' }))).not.toHaveProperty('Attributes');
+    expect(fake.rawItems('events')).toEqual([{ id: S('a'), x: N('1') }]);
+  });
+
+  it('creates an item from its key alone when the update has nothing to set', async () => {
+    const fake = fakeWithTables();
+    await fake.send(new UpdateItemCommand({ TableName: 'events', Key: event('a'), UpdateExpression: 'REMOVE nope' }));
+    await fake.send(new UpdateItemCommand({ TableName: 'readings', Key: { sensor: S('s'), at: N('1.50') } }));
+    expect(fake.rawItems('events')).toEqual([{ id: S('a') }]);
+    expect(fake.rawItems('readings')).toEqual([{ sensor: S('s'), at: N('1.5') }]);
+  });
+});
+
+describe('FakeDynamoDB: single-item write validation', () => {
+  const big = { id: S('a'), blob: S('y'.repeat(200 * 1024)) };
+  type Command = PutItemCommand | DeleteItemCommand | UpdateItemCommand;
+  const put = (input: Partial<PutItemCommand['input']>) => new PutItemCommand({ TableName: 'events', Item: event('a'), ...input });
+  const del = (input: Partial<DeleteItemCommand['input']>) => new DeleteItemCommand({ TableName: 'events', Key: event('a'), ...input });
+  const update = (input: Partial<UpdateItemCommand['input']>) => new UpdateItemCommand({ TableName: 'events', Key: event('a'), ...input });
+
+  const CASES: [string, Command, string, Item[]?][] = [
+    ['names without an expression', put({ ExpressionAttributeNames: { '#k': 'id' } }), 'ExpressionAttributeNames can only be specified when using expressions'],
+    [
+      'values without an expression',
+      update({ ExpressionAttributeValues: { ':x': N('1') } }),
+      'ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null',
+    ],
+    [
+      'a name never used',
+      put({ ...guard('1'), ExpressionAttributeNames: { '#k': 'id', '#v': 'version', '#x': 'x' } }),
+      'Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}',
+    ],
+    [
+      'a value never used',
+      update({ UpdateExpression: 'SET a = :x', ExpressionAttributeValues: { ':x': S('b'), ':y': S('c') } }),
+      'Value provided in ExpressionAttributeValues unused in expressions: keys: {:y}',
+    ],
+    [
+      'a name placeholder not defined',
+      del({ ConditionExpression: 'attribute_not_exists(#k) OR #v < :v', ExpressionAttributeNames: { '#k': 'id' }, ExpressionAttributeValues: { ':v': N('1') } }),
+      'Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #v',
+    ],
+    [
+      'a value placeholder not defined',
+      put({ ConditionExpression: '#v < :v', ExpressionAttributeNames: { '#v': 'version' } }),
+      'Invalid ConditionExpression: An expression attribute value used in expression is not defined; attribute value: :v',
+    ],
+    [
+      'a syntax error',
+      put({ ConditionExpression: 'attribute_not_exists(#k) OR', ExpressionAttributeNames: { '#k': 'id' } }),
+      'Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "OR"',
+    ],
+    [
+      'a condition over 4 KB',
+      put({ ConditionExpression: `attribute_not_exists(a${'z'.repeat(4096)})` }),
+      'Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 4119',
+    ],
+    [
+      'an update over 4 KB',
+      update({ UpdateExpression: `SET a${'z'.repeat(4096)} = :x`, ExpressionAttributeValues: { ':x': S('b') } }),
+      'Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;',
+    ],
+    ['a reserved word', del({ ConditionExpression: 'attribute_exists(status)' }), 'Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: status'],
+    [
+      'a reserved word in an update',
+      update({ UpdateExpression: 'SET #a = :x, data = :x', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':x': S('b') } }),
+      'Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: data',
+    ],
+    [
+      'a bad value',
+      update({ UpdateExpression: 'SET a = :x', ExpressionAttributeValues: { ':x': N('NaN') } }),
+      'ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: NaN for key :x',
+    ],
+    [
+      'expression and legacy parameters together',
+      put({ ConditionExpression: 'attribute_not_exists(id)', Expected: { id: { Exists: false } } }),
+      'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}',
+    ],
+    [
+      'an update of the partition key',
+      update({ UpdateExpression: 'SET id = :x', ExpressionAttributeValues: { ':x': S('a') } }),
+      'One or more parameter values were invalid: Cannot update attribute id. This attribute is part of the key',
+    ],
+    [
+      'an update of the partition key through a name',
+      update({ ...guard('1'), UpdateExpression: 'SET #k = :v' }),
+      'One or more parameter values were invalid: Cannot update attribute id. This attribute is part of the key',
+    ],
+    [
+      'a removal of the sort key',
+      new UpdateItemCommand({ TableName: 'readings', Key: { sensor: S('s'), at: N('1') }, UpdateExpression: 'REMOVE #at', ExpressionAttributeNames: { '#at': 'at' } }),
+      'One or more parameter values were invalid: Cannot update attribute at. This attribute is part of the key',
+    ],
+    [
+      'an item over 400 KB after the update',
+      update({ UpdateExpression: 'SET a = :x', ExpressionAttributeValues: { ':x': S('x'.repeat(205 * 1024)) } }),
+      'Item size to update has exceeded the maximum allowed size',
+      [big],
+    ],
+    ['an item over 400 KB', put({ Item: { id: S('a'), blob: S('x'.repeat(400 * 1024)) }, ...guard('1') }), 'Item size has exceeded the maximum allowed size'],
+    [
+      'a path the item does not have',
+      update({ UpdateExpression: 'SET nope.x = :x', ExpressionAttributeValues: { ':x': S('b') } }),
+      'The document path provided in the update expression is invalid for update',
+    ],
+    [
+      'two paths that overlap',
+      update({ UpdateExpression: 'SET #a0 = :a0 REMOVE #t', ExpressionAttributeNames: { '#a0': 'deleted', '#t': 'deleted' }, ExpressionAttributeValues: { ':a0': S('b') } }),
+      'Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [deleted], path two: [deleted]',
+    ],
+    ['a key with an extra attribute', del({ Key: { id: S('a'), v: S('x') } }), 'The provided key element does not match the schema'],
+    ['a key without its sort key', new DeleteItemCommand({ TableName: 'readings', Key: { sensor: S('s') } }), 'The provided key element does not match the schema'],
+    ['a key of the wrong type', update({ Key: { id: N('1') }, UpdateExpression: 'REMOVE x' }), 'The provided key element does not match the schema'],
+    [
+      'an empty string key',
+      del({ Key: { id: S('') } }),
+      'One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id',
+    ],
+    ['ALL_NEW on PutItem', put({ ReturnValues: 'ALL_NEW' }), 'ReturnValues can only be ALL_OLD or NONE'],
+    ['ALL_NEW on DeleteItem', del({ ReturnValues: 'UPDATED_NEW' }), 'Return values set to invalid value'],
+    [
+      'an unknown ReturnValues',
+      update({ ReturnValues: 'EVERYTHING' as 'ALL_NEW' }),
+      "1 validation error detected: Value 'EVERYTHING' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+    ],
+  ];
+
+  it.each(CASES)('refuses %s, writing nothing', async (_, command, message, stored = []) => {
+    const fake = await fakeHolding(...stored);
+    const before = { events: fake.rawItems('events'), written: fake.stats.itemsWritten };
+    const error = await rejection(fake.send(command));
+    expectServiceError(error, 'ValidationException', message);
+    expect(error.constructor).toBe(DynamoDBServiceException);
+    expect(fake.rawItems('events')).toEqual(before.events);
+    expect(fake.rawItems('readings')).toEqual([]);
+    expect(fake.stats.itemsWritten).toBe(before.written);
+    expect(fake.stats.errors).toEqual({ ValidationException: 1 });
+  });
+
+  it('answers ResourceNotFoundException for a missing table', async () => {
+    const fake = fakeWithTables();
+    for (const command of [
+      new PutItemCommand({ TableName: 'missing', Item: event('a'), ...guard('1') }),
+      new DeleteItemCommand({ TableName: 'missing', Key: event('a') }),
+      new UpdateItemCommand({ TableName: 'missing', Key: event('a'), UpdateExpression: 'REMOVE x' }),
+    ]) {
+      expectServiceError(await rejection(fake.send(command)), 'ResourceNotFoundException', 'Requested resource not found');
+    }
+  });
+});
+
+describe('FakeDynamoDB: BatchWriteItem deletes and several tables', () => {
+  const reading = (at: string): Item => ({ sensor: S('s'), at: N(at) });
+
+  it('deletes and puts across tables in one call, the same key in two tables being two keys', async () => {
+    const fake = fakeWithTables().createTableSync('archive', { partitionKey: 'id' });
+    await batch(fake, { events: [put(event('a')), put(event('b'))], archive: [put(event('a'))], readings: [put(reading('1')), put(reading('2'))] });
+    const output = await batch(fake, { events: [del(event('a')), put(event('c'))], archive: [del(event('a'))], readings: [del(reading('1.0'))] });
+    expect(output.UnprocessedItems).toEqual({});
+    expect(fake.items('events')).toEqual([{ id: 'b' }, { id: 'c' }]);
+    expect(fake.items('archive')).toEqual([]);
+    expect(fake.items('readings')).toEqual([{ sensor: 's', at: 2 }]);
+    expect(fake.stats.writesPerKey('archive')).toEqual(new Map([['a', 2]]));
+  });
+
+  it.each([
+    ['two deletes of one key', { events: [del(event('a')), del(event('a'))] }, 'Provided list of item keys contains duplicates'],
+    ['a delete and a put of one key', { events: [del(event('a')), put(event('a'))] }, 'Provided list of item keys contains duplicates'],
+    ['a delete key without its sort key', { readings: [del({ sensor: S('s') })] }, 'The provided key element does not match the schema'],
+    ['a delete key of the wrong type', { readings: [del({ sensor: S('s'), at: S('1') })] }, 'The provided key element does not match the schema'],
+    ['an empty delete key', { readings: [del({})] }, 'The provided key element does not match the schema'],
+    [
+      '26 requests over two tables, deletes included',
+      { events: Array.from({ length: 13 }, (_, i) => del(event(`d${i}`))), readings: Array.from({ length: 13 }, (_, i) => del(reading(`${i}`))) },
+      'Too many items requested for the BatchWriteItem call',
+    ],
+  ] as const)('refuses %s, writing nothing', async (_, requestItems, message) => {
+    const fake = fakeWithTables();
+    await batch(fake, { events: [put(event('d1'))] });
+    expectServiceError(await rejection(batch(fake, structuredClone(requestItems) as BatchWriteItemCommandInput['RequestItems'])), 'ValidationException', message);
+    expect(fake.items('events')).toEqual([{ id: 'd1' }]);
+  });
+
+  it('takes 25 requests over three tables', async () => {
+    const fake = fakeWithTables().createTableSync('archive', { partitionKey: 'id' });
+    const output = await batch(fake, {
+      events: events(10),
+      archive: Array.from({ length: 10 }, (_, i) => del(event(`e${i}`))),
+      readings: Array.from({ length: 5 }, (_, i) => put(reading(`${i}`))),
+    });
+    expect(output.UnprocessedItems).toEqual({});
+    expect(fake.stats.itemsWritten).toBe(25);
+  });
+
+  it('hands back deletes across tables as UnprocessedItems, per table, and leaves their items', async () => {
+    const fake = fakeWithTables();
+    await batch(fake, { events: [put(event('a')), put(event('b'))], readings: [put(reading('1'))] });
+    fake.failNext({ unprocessed: 2 });
+    const output = await batch(fake, { events: [put(event('c')), del(event('a'))], readings: [del(reading('1'))] });
+    expect(output.UnprocessedItems).toEqual({ events: [del(event('a'))], readings: [del(reading('1'))] });
+    expect(fake.items('events')).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+    expect(fake.items('readings')).toEqual([{ sensor: 's', at: 1 }]);
+    expect(fake.stats.unprocessedItems).toBe(2);
+  });
+
+  it('hands back deletes at unprocessedRate, as sent, and applies them once resent', async () => {
+    const fake = fakeWithTables({ unprocessedRate: 1 });
+    await fake.send(new PutItemCommand({ TableName: 'events', Item: event('a') }));
+    const requestItems = { events: [del(event('a')), put(event('b'))], readings: [del(reading('001.0'))] };
+    const output = await batch(fake, requestItems);
+    expect(output.UnprocessedItems).toEqual(requestItems); // the key as sent, not normalized
+    expect(fake.items('events')).toEqual([{ id: 'a' }]);
+    fake.options.unprocessedRate = 0;
+    expect((await batch(fake, output.UnprocessedItems)).UnprocessedItems).toEqual({});
+    expect(fake.items('events')).toEqual([{ id: 'b' }]);
+  });
+});
+
+describe('FakeDynamoDB: faults on single-item writes', () => {
+  it.each(['PutItem', 'DeleteItem', 'UpdateItem'] as const)('scripts a throttle for %s alone, which writes nothing', async (operation) => {
+    const fake = await fakeHolding({ id: S('a'), version: N('1') });
+    fake.failNext({ error: 'ProvisionedThroughputExceededException', operation });
+    await batch(fake, { events: [put(event('b'))] }); // other operations are not affected
+    const error = await rejection(fake.send(GUARDED[operation]('2')));
+    expect(error).toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(fake.rawItems('events')).toEqual([{ id: S('a'), version: N('1') }, { id: S('b') }]);
+    await fake.send(GUARDED[operation]('2'));
+    expect(fake.pendingFaults).toBe(0);
+    expect(fake.stats.errors).toEqual({ ProvisionedThroughputExceededException: 1 });
+  });
+
+  it('throttles before it checks the condition, as DynamoDB does', async () => {
+    const fake = await fakeHolding({ id: S('a'), version: N('9') });
+    fake.failNext({ error: 'ThrottlingException', operation: 'PutItem' });
+    await expect(fake.send(GUARDED.PutItem('1'))).rejects.toBeInstanceOf(ThrottlingException);
+    await expect(fake.send(GUARDED.PutItem('1'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('applies the write, then throws, with afterWrite: a retried guarded write then loses to itself', async () => {
+    const fake = await fakeHolding({ id: S('a'), version: N('1'), color: S('red') });
+    fake.failNext({ error: 'InternalServerError', operation: 'UpdateItem', afterWrite: true });
+    await expect(fake.send(GUARDED.UpdateItem('2'))).rejects.toBeInstanceOf(InternalServerError);
+    expect(fake.items('events')).toEqual([{ id: 'a', version: 2, name: 'v2', color: 'red' }]);
+    await expect(fake.send(GUARDED.UpdateItem('2'))).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+  });
+
+  it('throws the scripted error with afterWrite even when the condition failed', async () => {
+    const fake = await fakeHolding({ id: S('a'), version: N('9') });
+    fake.failNext({ error: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), operation: 'DeleteItem', afterWrite: true });
+    expect(await rejection(fake.send(GUARDED.DeleteItem('1')))).toMatchObject({ message: 'socket hang up', code: 'ECONNRESET' });
+    expect(fake.items('events')).toEqual([{ id: 'a', version: 9 }]);
+  });
+
+  it('scripts a ConditionalCheckFailedException', async () => {
+    const fake = fakeWithTables().failNext({ error: 'ConditionalCheckFailedException', operation: 'PutItem' });
+    const error = await rejection(fake.send(new PutItemCommand({ TableName: 'events', Item: event('a') })));
+    expect(error).toBeInstanceOf(ConditionalCheckFailedException);
+    expectServiceError(error, 'ConditionalCheckFailedException', 'The conditional request failed');
+    expect(fake.items('events')).toEqual([]);
+  });
+
+  it('validates first: a request DynamoDB refuses leaves the scripted fault for the next call', async () => {
+    const fake = fakeWithTables().failNext({ error: 'InternalServerError', operation: 'UpdateItem' });
+    expect(await rejection(fake.send(new UpdateItemCommand({ TableName: 'events', Key: event('a'), UpdateExpression: 'SET' })))).toMatchObject({
+      name: 'ValidationException',
+    });
+    expect(fake.pendingFaults).toBe(1);
+    await expect(fake.send(new UpdateItemCommand({ TableName: 'events', Key: event('a'), UpdateExpression: 'REMOVE x' }))).rejects.toBeInstanceOf(InternalServerError);
+  });
+
+  it('throttles and fails single-item writes at throttleRate and serverErrorRate', async () => {
+    const fake = fakeWithTables({ throttleRate: 1 });
+    for (const operation of ['PutItem', 'DeleteItem', 'UpdateItem'] as const) {
+      await expect(fake.send(GUARDED[operation]('1'))).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    }
+    await expect(batch(fake, { events: events(1) })).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await fake.send(new GetItemCommand({ TableName: 'events', Key: event('a') })); // reads are never throttled
+    fake.options.throttleRate = 0;
+    fake.options.serverErrorRate = 1;
+    const error = await rejection(fake.send(GUARDED.DeleteItem('1')));
+    expectServiceError(error, 'InternalServerError', 'Internal server error', 500, 'server');
+    expect(fake.items('events')).toEqual([]);
+  });
+
+  it('limits random faults to faultyOperations', async () => {
+    const fake = fakeWithTables({ throttleRate: 1, faultyOperations: ['PutItem', 'DeleteItem', 'UpdateItem'] });
+    await batch(fake, { events: [put(event('a'))] });
+    await expect(fake.send(GUARDED.PutItem('1'))).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    fake.options.faultyOperations = ['BatchWriteItem'];
+    await fake.send(GUARDED.UpdateItem('1'));
+    expect(fake.items('events')).toEqual([{ id: 'a', version: 1, name: 'v1' }]);
+    expect(() => new FakeDynamoDB({ faultyOperations: ['GetItem' as 'PutItem'] })).toThrow(
+      'FakeDynamoDB: faultyOperations takes BatchWriteItem, PutItem, DeleteItem, UpdateItem; got GetItem',
+    );
+  });
+
+  it('draws as it did before single-item writes existed: a batch-only test sees the same faults for the same seed', async () => {
+    // Recorded with the fake as it was before PutItem, DeleteItem and UpdateItem took random faults.
+    const fake = fakeWithTables({ unprocessedRate: 0.2, throttleRate: 0.2, serverErrorRate: 0.2, seed: 3 });
+    const seen: (number | string)[] = [];
+    for (let call = 0; call < 12; call++) {
+      try {
+        seen.push((await batch(fake, { events: events(4, call * 4) })).UnprocessedItems?.events?.length ?? 0);
+      } catch (error) {
+        seen.push((error as Error).name);
+      }
+    }
+    const [throttled, failed] = ['ProvisionedThroughputExceededException', 'InternalServerError'];
+    expect(seen).toEqual([failed, failed, 0, 1, 0, throttled, 0, throttled, 0, 0, 2, 0]);
+  });
+});
+
+describe('FakeDynamoDB: counting single-item writes', () => {
+  it('counts calls, writes per key and condition failures', async () => {
+    const fake = fakeWithTables();
+    await fake.send(GUARDED.PutItem('1'));
+    await fake.send(GUARDED.UpdateItem('2'));
+    await rejection(fake.send(GUARDED.UpdateItem('2')));
+    await fake.send(GUARDED.DeleteItem('3'));
+    await batch(fake, { events: [put(event('b')), del(event('c'))] });
+    await rejection(fake.send(new PutItemCommand({ TableName: 'events', Item: event('') })));
+    expect(fake.stats).toMatchObject({
+      batchWriteCalls: 1,
+      itemWriteCalls: 5,
+      itemsWritten: 5,
+      calls: { PutItem: 2, UpdateItem: 2, DeleteItem: 1, BatchWriteItem: 1 },
+      errors: { ConditionalCheckFailedException: 1, ValidationException: 1 },
+    });
+    expect(fake.stats.writesPerKey('events')).toEqual(new Map([['a', 3], ['b', 1], ['c', 1]]));
+    expect(fake.items('events')).toEqual([{ id: 'b' }]);
+  });
+
+  it('tracks single-item writes in flight, apart from and together with batches', async () => {
+    const fake = fakeWithTables({ latencyMs: 20 });
+    const calls = [
+      ...Array.from({ length: 3 }, (_, i) => fake.send(new PutItemCommand({ TableName: 'events', Item: event(`p${i}`) }))),
+      fake.send(new UpdateItemCommand({ TableName: 'events', Key: event('u'), UpdateExpression: 'REMOVE x' })),
+      batch(fake, { events: events(2) }),
+      fake.send(new DescribeTableCommand({ TableName: 'events' })),
+    ];
+    expect(fake.stats).toMatchObject({ inFlight: 1, itemWritesInFlight: 4, writesInFlight: 5 });
+    await Promise.all(calls);
+    expect(fake.stats).toMatchObject({ inFlight: 0, itemWritesInFlight: 0, writesInFlight: 0, peakInFlight: 1, peakItemWritesInFlight: 4, peakWritesInFlight: 5 });
   });
 });

@@ -1,7 +1,9 @@
+import { describe, it } from 'vitest';
 import { MemorySink } from '../src/index.js';
 import { testSink } from '../src/testing/sink-suite.js';
 
 testSink({
+  runner: { describe, it },
   name: 'MemorySink',
   create: async () => {
     const sink = new MemorySink<{ id: string }>({ latencyMs: 5 });

@@ -32,6 +32,30 @@ describe('README', () => {
     ]);
   });
 
+  it('"Use": a changelog mirrored with versions and tombstones', async () => {
+    const fake = new FakeDynamoDB();
+    const devices = new DynamoSink<Record<string, unknown> | null>({
+      tableName: 'devices',
+      partitionKey: 'device=key',
+      versionField: '@timestamp',
+      deleteMode: 'tombstone',
+      client: fake,
+      createTable: true,
+    });
+    const { written, stale } = await devices.write([
+      { key: 'd1', timestamp: new Date('2026-01-01T00:00:02Z'), value: { state: 'on' } },
+      { key: 'd1', timestamp: new Date('2026-01-01T00:00:01Z'), value: { state: 'off' } },
+      { key: 'd2', timestamp: new Date('2026-01-01T00:00:03Z'), value: null },
+    ]);
+    await devices.close();
+    expect({ written, stale }).toEqual({ written: 2, stale: 1 });
+    const version = (iso: string) => BigInt(Date.parse(iso)) * 1_000_000n;
+    expect(fake.items('devices', { wrapNumbers: (text) => BigInt(text) })).toEqual([
+      { device: 'd1', state: 'on', version: version('2026-01-01T00:00:02Z') },
+      { device: 'd2', deleted: true, version: version('2026-01-01T00:00:03Z') },
+    ]);
+  });
+
   it('credentials never appear in what the sink reports', async () => {
     const secret = 'wJalrXUtnFEMI-never-print-this';
     // Nothing listens on port 9: every request fails with a network error, retried, then given back.

@@ -73,7 +73,8 @@ export class PipeRun<T, V> {
   }
 
   private totals(): PipeResult {
-    return { read: this.read, written: this.written, failed: this.failed, committed: this.commits.committed };
+    const committed = this.commits.committed;
+    return { read: this.read, written: this.written, failed: this.failed, committed: committed === undefined ? undefined : String(committed) };
   }
 
   // ——— pulling ———

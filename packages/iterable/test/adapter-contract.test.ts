@@ -4,6 +4,7 @@
  * (for pipeNdjson, line numbers are indexes + 1: the harness converts).
  */
 import { Readable } from 'node:stream';
+import { describe, it } from 'vitest';
 import type { Sink } from '@dynamo-sink/core';
 import { testAdapter, type AdapterDeadLetter, type AdapterRunResult } from '@dynamo-sink/core/testing';
 import { invalidRecord, PipeError, pipeNdjson, pipeToSink, type PipeResult, type SourceFailure } from '../src/index.js';
@@ -11,9 +12,12 @@ import { invalidRecord, PipeError, pipeNdjson, pipeToSink, type PipeResult, type
 /** Small writes, several in flight: the suite's ordering tests need writes that overlap. */
 const WRITES = { batchSize: 3, maxWritesInFlight: 3, lingerMs: 1 } as const;
 
-/** The run's totals or its PipeError, as the suite's result. `toNext` turns a reported position into the next index to read. */
+/**
+ * The run's totals or its PipeError, as the suite's result. `toNext` turns a reported position into the next index to
+ * read; `committed` comes as a decimal string (JSON-safe), the position as a bigint.
+ */
 async function outcome(piping: Promise<PipeResult>, toNext: (position: bigint) => bigint): Promise<AdapterRunResult> {
-  const committedMap = (committed: bigint | undefined) => new Map(committed === undefined ? [] : [['0', toNext(committed)] as const]);
+  const committedMap = (committed: string | undefined) => new Map(committed === undefined ? [] : [['0', toNext(BigInt(committed))] as const]);
   try {
     return { committed: committedMap((await piping).committed) };
   } catch (error) {
@@ -23,6 +27,7 @@ async function outcome(piping: Promise<PipeResult>, toNext: (position: bigint) =
 }
 
 testAdapter({
+  runner: { describe, it },
   name: 'pipeToSink',
   stopsWithoutDeadLetterHandler: false,
   run({ sink, messages, onDeadLetter, onCommit, signal }) {
@@ -53,6 +58,7 @@ testAdapter({
 });
 
 testAdapter({
+  runner: { describe, it },
   name: 'pipeNdjson',
   stopsWithoutDeadLetterHandler: false,
   run({ sink, messages, onDeadLetter, onCommit, signal }) {

@@ -41,7 +41,7 @@ describe('a sink that fails some records, throttles, then recovers', () => {
     });
 
     const bad = Array.from({ length: 1_000 }, (_, n) => n).filter((n) => n % 97 === 0);
-    expect(totals).toEqual({ read: 1_000, written: 1_000 - bad.length, failed: bad.length, committed: 999n });
+    expect(totals).toEqual({ read: 1_000, written: 1_000 - bad.length, failed: bad.length, committed: '999' });
     expect(failures.map((failure) => failure.sourceIndex)).toEqual(bad);
     expect(failures.every((failure) => failure.record.value.n === failure.sourceIndex && failure.reason === 'invalid-value')).toBe(true);
     expect(ns(sink.written).sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, n) => n).filter((n) => n % 97 !== 0));
@@ -63,7 +63,7 @@ describe('a sink that fails some records, throttles, then recovers', () => {
     ];
     const sink = new ScriptedSink<Value>((call) => script[call] ?? { kind: 'write', latencyMs: 5 });
     const totals = await pipeToSink(numberedRecords(200), sink, { batchSize: 10, maxWritesInFlight: 4 });
-    expect(totals).toMatchObject({ read: 200, written: 200, failed: 0, committed: 199n });
+    expect(totals).toMatchObject({ read: 200, written: 200, failed: 0, committed: '199' });
     expect(ns(sink.written).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, n) => n));
 
     const first = sink.calls.findIndex((call) => call.step === 'throttle');
@@ -94,7 +94,7 @@ describe('a sink that fails some records, throttles, then recovers', () => {
         commits.push(position);
       },
     });
-    expect(totals).toEqual({ read: 10, written: 9, failed: 1, committed: 9n });
+    expect(totals).toEqual({ read: 10, written: 9, failed: 1, committed: '9' });
   });
 
   it('reports InvalidRecord items to onFailure without writing them', async () => {
@@ -102,14 +102,14 @@ describe('a sink that fails some records, throttles, then recovers', () => {
     const sink = new MemorySink<Value>();
     const failures: SourceFailure<Value>[] = [];
     const totals = await pipeToSink(items, sink, { onFailure: (failure) => void failures.push(failure) });
-    expect(totals).toEqual({ read: 3, written: 2, failed: 1, committed: 2n });
+    expect(totals).toEqual({ read: 3, written: 2, failed: 1, committed: '2' });
     expect(ns(sink.records)).toEqual([0, 2]);
     expect(failures).toMatchObject([{ sourceIndex: 1, index: 1, reason: 'invalid-value', field: 'id', record: { offset: '1' }, error: { message: 'item 1 is no good' } }]);
   });
 
   it('only counts failures when there is no onFailure', async () => {
     const sink = new ScriptedSink<Value>(() => ({ kind: 'fail-some', fails: (record) => record.value.n < 3 }));
-    expect(await pipeToSink(numberedRecords(10), sink)).toEqual({ read: 10, written: 7, failed: 3, committed: 9n });
+    expect(await pipeToSink(numberedRecords(10), sink)).toEqual({ read: 10, written: 7, failed: 3, committed: '9' });
   });
 });
 
@@ -135,7 +135,7 @@ describe('a sink that cannot go on', () => {
     expect(error.cause).toMatchObject({ name: 'WriteError' });
     // The three slow writes were in flight when the fourth failed: they were let finish.
     expect(ns(sink.written).sort((a, b) => a - b)).toEqual([...Array.from({ length: 30 }, (_, n) => n), 30, 31, 32, 33]);
-    expect(error.totals).toMatchObject({ written: 34, failed: 0, committed: 33n });
+    expect(error.totals).toMatchObject({ written: 34, failed: 0, committed: '33' });
     expect(error.totals.read).toBeLessThanOrEqual(pulled);
     // Everything read and not written comes back, in source order: the failed write's rest, then what was never sent.
     expect(ns(error.unwritten)).toEqual(Array.from({ length: error.totals.read - 34 }, (_, n) => n + 34));
@@ -143,13 +143,15 @@ describe('a sink that cannot go on', () => {
     expect(commits.at(-1)).toBe(33n); // up to the failed write's written part, never past its first unwritten record (34)
     expect(error.message).toMatch(/written.*not written.*committed up to 33: 6 records were not written: scripted/);
     expect(sink.calls).toHaveLength(4); // nothing sent after the failure
+    // What a caller logs: the error's own fields (name, totals, unwritten...) go through JSON.stringify as they are.
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'PipeError', totals: { written: 34, failed: 0, committed: '33' } });
   });
 
   it('rejects on any other error from the sink, with all of that write unwritten', async () => {
     const sink = new ScriptedSink<Value>([{ kind: 'write' }, { kind: 'crash', message: 'socket hang up' }]);
     const error = await pipeToSink(numberedRecords(50), sink, { batchSize: 10, maxWritesInFlight: 1 }).then(resolvedUnexpectedly, (caught: unknown) => caught as PipeError<Value>);
     expect(error.message).toMatch(/socket hang up/);
-    expect(error.totals).toMatchObject({ written: 10, committed: 9n });
+    expect(error.totals).toMatchObject({ written: 10, committed: '9' });
     expect(ns(error.unwritten)[0]).toBe(10);
     expect(error.totals.read).toBe(10 + error.unwritten.length);
   });
@@ -178,7 +180,7 @@ describe('a sink that cannot go on', () => {
       },
     }).then(resolvedUnexpectedly, (caught: unknown) => caught as PipeError<Value>);
     expect(error.cause).toMatchObject({ message: 'dead-letter topic unavailable' });
-    expect(error.totals).toMatchObject({ failed: 0, committed: 12n });
+    expect(error.totals).toMatchObject({ failed: 0, committed: '12' });
     expect(ns(error.unwritten)[0]).toBe(13);
   });
 
@@ -192,7 +194,7 @@ describe('a sink that cannot go on', () => {
       },
     };
     const error = await pipeToSink(numberedRecords(20), sink, { batchSize: 10, maxWritesInFlight: 1 }).then(resolvedUnexpectedly, (caught: unknown) => caught as PipeError<Value>);
-    expect(error.totals.committed).toBe(9n);
+    expect(error.totals.committed).toBe('9');
     expect(ns(error.unwritten)).toEqual(Array.from({ length: 10 }, (_, n) => n + 10));
   });
 });

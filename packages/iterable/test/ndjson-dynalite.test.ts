@@ -73,7 +73,7 @@ describe('pipeNdjson into DynamoSink on dynalite', () => {
         onFailure: (failure) => void failures.push(failure),
         onCommit: (line) => void commits.push(line),
       });
-      expect(totals).toEqual({ read: good.size + bad.size, written: good.size, failed: bad.size, committed: BigInt(LINES) });
+      expect(totals).toEqual({ read: good.size + bad.size, written: good.size, failed: bad.size, committed: String(LINES) });
 
       const items: RawItem[] = [];
       for await (const page of paginateScan({ client }, { TableName: 'ndjson' })) items.push(...(page.Items ?? []));

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ConfigError, MemorySink, type SinkRecord } from '@dynamo-sink/core';
-import { describe, expect, it } from 'vitest';
-import { pipeToSink, type PipeOptions } from '../src/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { pipeToSink, type PipeOptions, type PipeResult } from '../src/index.js';
 import { estimateRecordBytes } from '../src/record-size.js';
 import { ScriptedSink } from './support/scripted-sink.js';
 import { numbered, numberedRecords, sleep, type Numbered, resolvedUnexpectedly } from './support/sources.js';
@@ -20,7 +20,7 @@ describe('pipeToSink delivers every record, in order', () => {
   it.each(sources)('from %s', async (_name, source) => {
     const sink = new MemorySink<{ id: string; n: number }>({ latencyMs: 1 });
     const totals = await pipeToSink(source(2_345), sink, { batchSize: 100 });
-    expect(totals).toEqual({ read: 2_345, written: 2_345, failed: 0, committed: 2_344n });
+    expect(totals).toEqual({ read: 2_345, written: 2_345, failed: 0, committed: '2344' });
     expect(ids(sink.records)).toEqual(range(2_345));
   });
 
@@ -33,8 +33,16 @@ describe('pipeToSink delivers every record, in order', () => {
       onCommit: (position) => void commits.push(position),
     });
     expect(ids(sink.records)).toEqual([50, 61, 72]);
-    expect(totals.committed).toBe(7_000n);
+    expect(totals.committed).toBe('7000');
     expect(commits.at(-1)).toBe(7_000n);
+  });
+
+  it('resolves with totals that JSON.stringify takes as they are: committed is a decimal string', async () => {
+    const sink = new MemorySink<{ id: string; n: number }>();
+    const totals = await pipeToSink(numberedRecords(12), sink, { positionOf: (_item, index) => 2n ** 64n + BigInt(index) });
+    expectTypeOf<PipeResult['committed']>().toEqualTypeOf<string | undefined>();
+    expect(JSON.parse(JSON.stringify(totals))).toEqual({ read: 12, written: 12, failed: 0, committed: '18446744073709551627' });
+    expect(BigInt(totals.committed!)).toBe(2n ** 64n + 11n); // every digit, beyond 2^53
   });
 
   it('resolves at once for an empty source, writing nothing', async () => {

@@ -23,7 +23,7 @@ export interface KafkaSinkStats extends KafkaRunStats {}
  * process.once('SIGTERM', () => void pipe.stop());
  * await pipe.run(); // until stop(), or rejects with the error that stopped it
  */
-export class KafkaSinkConsumer<V = JsonObject> {
+export class KafkaSinkConsumer<V = JsonObject | null> {
   private readonly options: ResolvedOptions<V>;
   private readonly control = new RunControl('KafkaSinkConsumer');
   private starting: Promise<void> | undefined;

@@ -15,7 +15,7 @@ import {
 import type { Consumer, KafkaMessage } from 'kafkajs';
 
 /** Options of {@link KafkaSinkConsumer}. Bad values are rejected by the constructor with a `ConfigError`. */
-export interface KafkaSinkConsumerOptions<V = JsonObject> extends KafkaSinkOptions<V, KafkaMessage> {
+export interface KafkaSinkConsumerOptions<V = JsonObject | null> extends KafkaSinkOptions<V, KafkaMessage> {
   /**
    * A kafkajs consumer that is not running yet, created with your `groupId` (and `sessionTimeout`, `heartbeatInterval`,
    * `maxWaitTimeInMs`...). `run()` connects, subscribes and runs it; `stop()` disconnects it.

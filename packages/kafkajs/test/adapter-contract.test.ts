@@ -5,6 +5,7 @@
  * Mapping: message i goes to partition i % 2 of one topic, at offset ⌊i / 2⌋; partitions are named '0' and '1', and a
  * commit's position is the committed offset (the next offset to read), read back from the fake log.
  */
+import { describe, it } from 'vitest';
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { KafkaSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeConsumer, FakeLog } from './support/fake-consumer.js';
@@ -17,6 +18,7 @@ const place = (index: number): MessagePlace => ({ partition: String(index % PART
 const indexAt = (partition: number, offset: string) => Number(offset) * PARTITIONS + partition;
 
 testAdapter({
+  runner: { describe, it },
   name: 'KafkaSinkConsumer (kafkajs, fake consumer)',
   stopsWithoutDeadLetterHandler: true,
   rewritesAfterBackpressure: true,

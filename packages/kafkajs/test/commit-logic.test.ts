@@ -11,7 +11,7 @@ import { waitUntil } from '../../core/test/support/wait-until.js';
 
 const TOPIC = 'events';
 
-function setup(options: Omit<KafkaSinkConsumerOptions<JsonObject>, 'consumer' | 'topics'>, fake: FakeConsumerOptions = {}, log = new FakeLog()) {
+function setup<V = JsonObject>(options: Omit<KafkaSinkConsumerOptions<V>, 'consumer' | 'topics'>, fake: FakeConsumerOptions = {}, log = new FakeLog()) {
   const consumer = new FakeConsumer(log, fake);
   const pipe = new KafkaSinkConsumer({ consumer: consumer.asConsumer, topics: [TOPIC], heartbeatEveryMs: 5, ...options });
   return { log, consumer, pipe };
@@ -129,6 +129,68 @@ describe('KafkaSinkConsumer commit logic', () => {
     expect(letters[0]!.message.value?.toString()).toBe('not json');
     expect(letters[0]!.record).toBeUndefined();
     expect(letters[1]).toMatchObject({ field: 'id', record: { offset: '2', value: { id: 'id-2' } } });
+  });
+
+  it('hands a tombstone to the sink as { value: null, key } and commits it only after the write', async () => {
+    const release = deferred();
+    const sink = ScriptedSink.holding<JsonObject | null>(() => release.promise);
+    const { log, pipe } = setup({ sink });
+    log.append(TOPIC, 0, [
+      { value: '{"id":"a","n":1}', key: 'a' },
+      { value: null, key: 'a' }, // a tombstone: delete the item of key "a"
+      { value: null }, // a tombstone without a key: its key stays null
+    ]);
+    const running = pipe.run();
+    await waitUntil(() => sink.calls.length === 1, { timeoutMs: 2_000, what: 'the write' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(log.commits).toEqual([]); // not before the write resolved
+
+    release.resolve();
+    await waitUntil(() => log.committedOffset(TOPIC, 0) === '3', { timeoutMs: 2_000, what: 'commit past the tombstones' });
+    await pipe.stop();
+    expect(await running).toEqual({ written: 3, deadLettered: 0 });
+    const [put, tombstone, keyless] = sink.calls[0]!;
+    expect(put).toMatchObject({ value: { id: 'a', n: 1 }, key: Buffer.from('a'), offset: '0' });
+    expect(tombstone).toMatchObject({ value: null, key: Buffer.from('a'), topic: TOPIC, partition: 0, offset: '1' });
+    expect(tombstone!.key).toBeInstanceOf(Buffer); // the raw key bytes, for `key` and `key.PATH` key specs
+    expect(tombstone!.timestamp).toBeInstanceOf(Date);
+    expect(keyless).toMatchObject({ value: null, key: null, offset: '2' });
+  });
+
+  it('lets a custom deserializer see the raw message, tombstones included', async () => {
+    const seen: { value: Buffer | null; key: Buffer | null }[] = [];
+    const sink = new ScriptedSink<{ deleted: boolean }>();
+    const { log, pipe } = setup({
+      sink,
+      deserializer: (message) => {
+        seen.push({ value: message.value, key: message.key });
+        return { deleted: message.value === null };
+      },
+    });
+    log.append(TOPIC, 0, [{ value: 'raw text', key: 'k' }, { value: null, key: 'k' }]);
+    const running = pipe.run();
+    await waitUntil(() => log.committedOffset(TOPIC, 0) === '2', { timeoutMs: 2_000, what: 'commit' });
+    await pipe.stop();
+    await running;
+    expect(seen).toEqual([
+      { value: Buffer.from('raw text'), key: Buffer.from('k') },
+      { value: null, key: Buffer.from('k') },
+    ]);
+    expect(sink.stored.map((record) => record.value)).toEqual([{ deleted: false }, { deleted: true }]);
+  });
+
+  it('commits past records a version-guarded sink reports stale, as past written ones', async () => {
+    // A sink with a version guard counts records that lost to a newer stored version as stale, not as failed.
+    const sink = new ScriptedSink<JsonObject>((records) => {
+      const result = { written: records.length - 2, stale: 2, failed: [] };
+      return result;
+    });
+    const { log, pipe } = setup({ sink, recordsPerWrite: 5 });
+    log.appendJson(TOPIC, 0, ids(0, 10));
+    const running = pipe.run();
+    await waitUntil(() => log.committedOffset(TOPIC, 0) === '10', { timeoutMs: 2_000, what: 'commit past the stale records' });
+    await pipe.stop();
+    expect(await running).toEqual({ written: 10, deadLettered: 0 });
   });
 
   it('stops when onDeadLetter throws, without committing the letter it failed on', async () => {

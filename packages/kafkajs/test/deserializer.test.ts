@@ -37,11 +37,16 @@ describe('jsonDeserializer', () => {
     ['an array', message('[1,2]'), /not an object: got an array/],
     ['null', message('null'), /not an object: got null/],
     ['a string', message('"x"'), /not an object: got a string/],
-    ['a tombstone', message(null), /no value \(a tombstone\)/],
+    ['an empty value (zero bytes: not a tombstone)', message(''), /not JSON/],
     ['bytes that are not UTF-8', message(Buffer.from([0x7b, 0xff, 0x7d])), /not UTF-8/],
   ])('refuses %s with a RecordError', async (_name, input, error) => {
     await expect(async () => jsonDeserializer(input, source)).rejects.toThrow(error);
     await expect(async () => jsonDeserializer(input, source)).rejects.toBeInstanceOf(RecordError);
+  });
+
+  it('gives null for a tombstone (a message without a value), which DynamoSink writes as a delete', async () => {
+    expect(await jsonDeserializer(message(null), source)).toBeNull();
+    expect(await jsonDeserializer({ value: undefined }, source)).toBeNull();
   });
 
   it('takes the last of a key given twice, as JSON.parse does', async () => {
@@ -67,6 +72,17 @@ describe('toSinkRecord', () => {
       headers: { trace: Buffer.from('abc'), repeated: Buffer.from('last') },
       timestamp: new Date(1667844200703),
     });
+  });
+
+  it('keeps a tombstone\'s null value and its key as raw bytes', () => {
+    const key = Buffer.from('{"id":"a"}');
+    const record = toSinkRecord(message(null, { key }), null, 'orders', 1);
+    expect(record).toMatchObject({ value: null, key, topic: 'orders', partition: 1, offset: '7' });
+    expect(record.key).toBe(key); // the message's own Buffer, not a decoded string
+  });
+
+  it('keeps a null key null', () => {
+    expect(toSinkRecord(message('{}'), {}, 't', 0).key).toBeNull();
   });
 
   it('leaves the timestamp out when the message has none (-1)', () => {

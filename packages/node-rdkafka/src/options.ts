@@ -16,7 +16,7 @@ import type { ConsumerGlobalConfig, ConsumerTopicConfig, Message } from 'node-rd
 import type { CreateConsumer } from './consumer-like.js';
 
 /** Options of {@link RdkafkaSinkConsumer}. Bad values are rejected by the constructor with a `ConfigError`. */
-export interface RdkafkaSinkConsumerOptions<V = JsonObject> extends KafkaSinkOptions<V, Message> {
+export interface RdkafkaSinkConsumerOptions<V = JsonObject | null> extends KafkaSinkOptions<V, Message> {
   /**
    * librdkafka's consumer settings: `group.id` and `metadata.broker.list` (or `bootstrap.servers`) at least, and your
    * timeouts (`session.timeout.ms`, `max.poll.interval.ms`...). The adapter adds `enable.auto.commit: false` and its

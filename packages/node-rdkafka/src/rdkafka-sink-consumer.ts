@@ -35,7 +35,7 @@ const REVOKE_PARTITIONS = -174;
  * process.once('SIGTERM', () => void pipe.stop());
  * await pipe.run(); // until stop(), or rejects with the error that stopped it
  */
-export class RdkafkaSinkConsumer<V = JsonObject> {
+export class RdkafkaSinkConsumer<V = JsonObject | null> {
   private readonly options: ResolvedOptions<V>;
   private consumer: RdkafkaConsumerLike | undefined;
   private readonly streams = new Map<string, PartitionStream<V>>();

@@ -9,6 +9,7 @@
  * After a backpressure pause the adapter hands over again every record of the partition past its done prefix (README,
  * "Backpressure"), so `rewritesAfterBackpressure: true`.
  */
+import { describe, it } from 'vitest';
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { RdkafkaSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeRdkafkaConsumer } from './support/fake-consumer.js';
@@ -21,6 +22,7 @@ const place = (index: number): MessagePlace => ({ partition: String(index % PART
 const indexAt = (partition: number, offset: string) => Number(offset) * PARTITIONS + partition;
 
 testAdapter({
+  runner: { describe, it },
   name: 'RdkafkaSinkConsumer (node-rdkafka, fake consumer)',
   stopsWithoutDeadLetterHandler: true,
   rewritesAfterBackpressure: true,

@@ -3,6 +3,7 @@
  * deterministic, no broker. The same behaviour against the real mock broker is in rdkafka.integration.test.ts.
  */
 import { MemorySink, SinkBackpressureError, type SinkRecord } from '@dynamo-sink/core';
+import type { Message } from 'node-rdkafka';
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkError, RdkafkaSinkConsumer, type DeadLetter, type JsonObject, type RdkafkaSinkConsumerOptions } from '../src/index.js';
 import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
@@ -11,7 +12,7 @@ import { FakeRdkafkaConsumer } from './support/fake-consumer.js';
 
 const TOPIC = 'events';
 
-function setup(options: Omit<RdkafkaSinkConsumerOptions<JsonObject>, 'consumerConfig' | 'topics' | 'createConsumer'>) {
+function setup<V = JsonObject>(options: Omit<RdkafkaSinkConsumerOptions<V>, 'consumerConfig' | 'topics' | 'createConsumer'>) {
   const fake = new FakeRdkafkaConsumer(TOPIC);
   const pipe = new RdkafkaSinkConsumer({ consumerConfig: { 'group.id': 'g' }, topics: [TOPIC], createConsumer: fake.create, ...options });
   return { fake, pipe };
@@ -71,7 +72,7 @@ describe('RdkafkaSinkConsumer commit logic', () => {
     const letters: DeadLetter[] = [];
     const sink = new ScriptedSink<JsonObject>((records, _call, self) => self.store(records, (record) => record.value['id'] === 'id-3'));
     const { fake, pipe } = setup({ sink, onDeadLetter: (letter) => void letters.push(letter) });
-    fake.append(0, ['{"id":"id-0"}', null, '[1]', '{"id":"id-3"}', '{"id":"id-4"}']);
+    fake.append(0, ['{"id":"id-0"}', 'not json', '[1]', '{"id":"id-3"}', '{"id":"id-4"}']);
     const running = pipe.run();
     await waitUntil(() => fake.committedOffset(0) === 5, { what: 'offset 5 committed' });
     await pipe.stop();
@@ -82,6 +83,65 @@ describe('RdkafkaSinkConsumer commit logic', () => {
       '3 invalid-key id',
     ]);
     expect(letters[0]!.message).toBe(fake.log.get(0)![1]); // the raw node-rdkafka message
+  });
+
+  it('hands a tombstone to the sink as { value: null, key } and commits it only after the write', async () => {
+    const release = deferred();
+    const sink = ScriptedSink.holding<JsonObject | null>(() => release.promise);
+    const { fake, pipe } = setup({ sink });
+    fake.append(0, [
+      { value: '{"id":"a","n":1}', key: 'a' },
+      { value: null, key: 'a' }, // a tombstone: delete the item of key "a"
+      null, // a tombstone without a key: its key stays null
+    ]);
+    const running = pipe.run();
+    await waitUntil(() => sink.calls.length === 1, { timeoutMs: 2_000, what: 'the write' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fake.commits).toEqual([]); // not before the write resolved
+
+    release.resolve();
+    await waitUntil(() => fake.committedOffset(0) === 3, { what: 'commit past the tombstones' });
+    await pipe.stop();
+    expect(await running).toEqual({ written: 3, deadLettered: 0 });
+    const [put, tombstone, keyless] = sink.calls[0]!;
+    expect(put).toMatchObject({ value: { id: 'a', n: 1 }, key: Buffer.from('a'), offset: '0' });
+    expect(tombstone).toMatchObject({ value: null, key: Buffer.from('a'), topic: TOPIC, partition: 0, offset: '1', timestamp: new Date(1_667_844_200_703) });
+    expect(tombstone!.key).toBeInstanceOf(Buffer); // the raw key bytes, for `key` and `key.PATH` key specs
+    expect(keyless).toMatchObject({ value: null, key: null, offset: '2' });
+  });
+
+  it('lets a custom deserializer see the raw message, tombstones included', async () => {
+    const seen: Message[] = [];
+    const sink = new ScriptedSink<{ deleted: boolean }>();
+    const { fake, pipe } = setup({
+      sink,
+      deserializer: (message) => {
+        seen.push(message);
+        return { deleted: message.value === null };
+      },
+    });
+    fake.append(0, [{ value: 'raw text', key: 'k' }, { value: null, key: 'k' }]);
+    const running = pipe.run();
+    await waitUntil(() => fake.committedOffset(0) === 2, { what: 'commit' });
+    await pipe.stop();
+    await running;
+    expect(seen).toEqual(fake.log.get(0)); // the messages themselves, as librdkafka gave them
+    expect(seen[1]).toMatchObject({ value: null, key: Buffer.from('k') });
+    expect(sink.stored.map((record) => record.value)).toEqual([{ deleted: false }, { deleted: true }]);
+  });
+
+  it('commits past records a version-guarded sink reports stale, as past written ones', async () => {
+    // A sink with a version guard counts records that lost to a newer stored version as stale, not as failed.
+    const sink = new ScriptedSink<JsonObject>((records) => {
+      const result = { written: records.length - 2, stale: 2, failed: [] };
+      return result;
+    });
+    const { fake, pipe } = setup({ sink, recordsPerWrite: 5, consumeBatchSize: 5 });
+    fake.appendJson(0, ids(0, 10));
+    const running = pipe.run();
+    await waitUntil(() => fake.committedOffset(0) === 10, { what: 'commit past the stale records' });
+    await pipe.stop();
+    expect(await running).toEqual({ written: 10, deadLettered: 0 });
   });
 
   it('pauses a partition the sink pushes back on, then hands its records over again in order', async () => {

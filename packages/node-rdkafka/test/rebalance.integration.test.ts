@@ -40,14 +40,14 @@ describe('two RdkafkaSinkConsumers in one group', () => {
     const end = offsetTotal(endOffsets);
     const committedTotal = async () => offsetTotal(await mock.committedOffsets(groupId, topic), true);
 
-    const sink = new DynamoSink({ tableName: 'scale-out', partitionKey: 'id', client: makeClient(dynamo.endpoint), createTable: true });
+    const sink = new DynamoSink<JsonObject | null>({ tableName: 'scale-out', partitionKey: 'id', client: makeClient(dynamo.endpoint), createTable: true });
     type Member = 'a' | 'b';
     /** Each assignment a member received, in order (EAGER: each one is the member's whole share). */
     const assignments: Record<Member, number[][]> = { a: [], b: [] };
     const partitionsWritten: Record<Member, Set<number>> = { a: new Set(), b: new Set() };
     const startMember = (name: Member) => {
       const slow = delayed(sink, 100);
-      const pipe = new RdkafkaSinkConsumer<JsonObject>({
+      const pipe = new RdkafkaSinkConsumer<JsonObject | null>({
         consumerConfig: consumerConfig(mock.bootstrap, groupId, `scale-out-${name}`),
         // The real KafkaConsumer, watched: node-rdkafka emits `rebalance` before calling the adapter's rebalance_cb.
         createConsumer: (config, topicConfig) => {
@@ -58,7 +58,7 @@ describe('two RdkafkaSinkConsumers in one group', () => {
           return consumer;
         },
         sink: {
-          write: (records: readonly SinkRecord<JsonObject>[]) => {
+          write: (records: readonly SinkRecord<JsonObject | null>[]) => {
             for (const record of records) partitionsWritten[name].add(record.partition!);
             return slow.write(records);
           },

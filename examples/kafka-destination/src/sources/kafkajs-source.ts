@@ -29,7 +29,7 @@ export async function createKafkajsSource({ config, sink, logger, onJoined }: So
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   }
-  const pipe = new KafkaSinkConsumer<JsonObject>({
+  const pipe = new KafkaSinkConsumer<JsonObject | null>({
     consumer,
     sink,
     topics: [config.input],

@@ -22,6 +22,11 @@ export async function describeTable(endpoint: string, tableName: string): Promis
   }
 }
 
+/** DescribeTimeToLive's `TimeToLiveDescription`: `{ TimeToLiveStatus, AttributeName }`. */
+export async function describeTimeToLive(endpoint: string, tableName: string): Promise<Record<string, unknown> | undefined> {
+  return ((await call(endpoint, 'DescribeTimeToLive', { TableName: tableName })) as { TimeToLiveDescription?: Record<string, unknown> }).TimeToLiveDescription;
+}
+
 /** An item as `name=value` cells, key attributes first: how the seed's README shows a row. */
 export function renderItem(item: RawItem, keys: readonly string[]): string {
   const names = [...keys.filter((key) => key in item), ...Object.keys(item).filter((key) => !keys.includes(key)).sort()];

@@ -89,12 +89,11 @@ export class ItemBuilder {
     } catch (error) {
       throw new PrepareError('invalid-key', asRecordError(error));
     }
-    const key: Item = { [partition.attribute]: partitionValue };
-    if (sort && sortValue) key[sort.attribute] = sortValue;
     const keyId = this.keyIdPrefix + keyIdOf(partitionValue, sortValue);
     const guard = options.version && this.guardOf(value, instant, partition.attribute, isDelete);
 
     if (isDelete) {
+      const key = this.keyOf(partitionValue, sortValue);
       const size = sizeOf(key);
       if (!guard) return { table: this.table, keyId, size, batch: deleteRequest(key), single: undefined };
       if (options.deleteMode === 'hard') return { table: this.table, keyId, size, batch: undefined, single: guardedDelete(this.table, key, guard) };
@@ -103,8 +102,9 @@ export class ItemBuilder {
       return { table: this.table, keyId, size: sizeOf(tombstone), batch: undefined, single: guardedPut(this.table, tombstone, guard) };
     }
 
-    const { item, size } = this.itemOf(value!, key, guard, instant);
+    const { item, size } = this.itemOf(value!, partitionValue, sortValue, guard, instant);
     if (options.writeMode === 'update') {
+      const key = this.keyOf(partitionValue, sortValue);
       const attributes: Item = { ...item };
       for (const name in key) delete attributes[name];
       const remove = options.deleteMode === 'tombstone' ? options.tombstoneAttribute : undefined;
@@ -121,6 +121,13 @@ export class ItemBuilder {
     }
     if (guard) return { table: this.table, keyId, size, batch: undefined, single: guardedPut(this.table, item, guard) };
     return { table: this.table, keyId, size, batch: putRequest(item), single: undefined };
+  }
+
+  private keyOf(partitionValue: AttributeValue, sortValue: AttributeValue | undefined): Item {
+    const { partition, sort } = this.keys;
+    const key: Item = { [partition.attribute]: partitionValue };
+    if (sort && sortValue) key[sort.attribute] = sortValue;
+    return key;
   }
 
   /** The keyId of an item or key DynamoDB handed back (UnprocessedItems). */
@@ -144,7 +151,13 @@ export class ItemBuilder {
   }
 
   /** The item of a put or update: the value's attributes (as `include`/`exclude` say), the keys, version and expiry. */
-  private itemOf(value: Record<string, unknown>, key: Item, guard: Guard | undefined, instant: Instant | undefined): { item: Item; size: number } {
+  private itemOf(
+    value: Record<string, unknown>,
+    partitionValue: AttributeValue,
+    sortValue: AttributeValue | undefined,
+    guard: Guard | undefined,
+    instant: Instant | undefined,
+  ): { item: Item; size: number } {
     let marshalled;
     try {
       marshalled = marshalItem(this.selected(value));
@@ -153,7 +166,9 @@ export class ItemBuilder {
     }
     const item = marshalled.item;
     let size = marshalled.size;
-    for (const name in key) size += setAttribute(item, name, key[name]!);
+    const { partition, sort } = this.keys;
+    size += setAttribute(item, partition.attribute, partitionValue);
+    if (sort && sortValue) size += setAttribute(item, sort.attribute, sortValue);
     if (guard) size += setAttribute(item, guard.versionAttribute, guard.version);
     size += this.setExpiry(item, instant);
     if (size > MAX_ITEM_BYTES) {

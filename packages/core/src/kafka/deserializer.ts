@@ -18,7 +18,7 @@ export interface MessageWithValue {
 
 /**
  * Turns a Kafka message (`M`, the client's message type) into a record's value. Throw (or reject) to send the message
- * to the dead-letter handler.
+ * to the dead-letter handler. Return `null` for a tombstone: `DynamoSink` deletes the item the record's key names.
  */
 export type Deserializer<V, M = MessageWithValue> = (message: M, source: MessageSource) => V | Promise<V>;
 
@@ -30,16 +30,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * so that every number keeps the digits it had in the message (`JSON.parse` turns 12345678901234567890 into
  * 12345678901234567000). A number a double holds exactly stays a JS number; any other (a 20-digit id, a 25-digit
  * amount, 1e999) arrives as a lossless-json `LosslessNumber`, which `DynamoSink` writes as `N` digit for digit (or
- * fails as `invalid-value`). Of a key given twice, the last wins, as with `JSON.parse`. Throws a `RecordError` for a
- * missing value (a tombstone), bytes that are not UTF-8, text that is not JSON, and JSON that is not an object.
+ * fails as `invalid-value`). Of a key given twice, the last wins, as with `JSON.parse`.
+ *
+ * A message without a value (null or absent: a tombstone, as compacted topics and CDC connectors use for "this key was
+ * deleted") gives `null`, and the record keeps the message key, so that `DynamoSink` deletes the item. An empty value
+ * (zero bytes) is not a tombstone: it is refused like any text that is not JSON. Throws a `RecordError` for bytes that
+ * are not UTF-8, text that is not JSON, and JSON that is not an object (the literal `null` included).
  *
  * @example
  * jsonDeserializer({ value: Buffer.from('{"id":12345678901234567890,"n":10}') }, source) // { id: LosslessNumber { value: '12345678901234567890' }, n: 10 }
+ * jsonDeserializer({ value: null }, source) // null: a tombstone
  */
-export function jsonDeserializer(message: MessageWithValue, _source?: MessageSource): JsonObject {
-  if (message.value === null || message.value === undefined) {
-    throw new RecordError('The message has no value (a tombstone); expected a JSON object');
-  }
+export function jsonDeserializer(message: MessageWithValue, _source?: MessageSource): JsonObject | null {
+  if (message.value === null || message.value === undefined) return null;
   let text: string;
   try {
     text = utf8.decode(message.value);

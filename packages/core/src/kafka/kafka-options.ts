@@ -15,8 +15,9 @@ export interface KafkaSinkOptions<V, M> {
   readonly fromBeginning?: boolean;
   /**
    * Turns a message into the record's value. Throw to reject the message: it goes to `onDeadLetter` as
-   * `invalid-message`.
-   * @default jsonDeserializer: the value as UTF-8 JSON, numbers kept exact (see `parseJson`), an object required
+   * `invalid-message`. A custom deserializer sees every message as it was read, tombstones included.
+   * @default jsonDeserializer: the value as UTF-8 JSON, numbers kept exact (see `parseJson`), an object required;
+   * `null` for a tombstone (a message without a value), which `DynamoSink` writes as a delete of the key's item
    */
   readonly deserializer?: Deserializer<V, M>;
   /**
@@ -74,7 +75,7 @@ export function resolveKafkaSinkOptions<V, M>(
   return {
     sink: options.sink,
     fromBeginning: options.fromBeginning ?? KAFKA_SINK_DEFAULTS.fromBeginning,
-    // Without a deserializer, V is the JSON object type (the options' default type argument).
+    // Without a deserializer, V is `JsonObject | null` (the options' default type argument).
     deserializer: optionalFunction('deserializer', options.deserializer) ?? (jsonDeserializer as unknown as Deserializer<V, M>),
     onDeadLetter: optionalFunction('onDeadLetter', options.onDeadLetter),
     recordsPerWrite: wholeNumber('recordsPerWrite', options.recordsPerWrite, KAFKA_SINK_DEFAULTS.recordsPerWrite, 1),

@@ -2,7 +2,10 @@ import { SinkError } from '../errors.js';
 
 /** What a Kafka adapter's `run()` resolves with. */
 export interface KafkaRunStats {
-  /** Records the sink reported written. */
+  /**
+   * Records the sink took: written (a tombstone's delete included), or passed over as stale by a version-guarded
+   * sink (a newer version was stored already; `DynamoSink`'s `versionField`). Either way the offset is done.
+   */
   readonly written: number;
   /** Messages handed to `onDeadLetter`. */
   readonly deadLettered: number;

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { MemorySink } from '../memory-sink.js';
 import type { FailureReason, Sink, SinkRecord } from '../sink.js';
+import { check, checkEqual, checkIsError, checkNoError } from './assertions.js';
 import { ScriptedSink } from './scripted-sink.js';
+import { requireRunner, type TestRunner } from './test-runner.js';
 
 /** A message the sink could not take, as the suite expects the adapter's dead-letter handler to receive it. */
 export interface AdapterDeadLetter {
@@ -81,6 +82,8 @@ export interface AdapterHarness {
 
 /** The harness, plus what the adapter does where adapters may differ. */
 export interface AdapterSuiteOptions extends AdapterHarness {
+  /** Your test runner's `describe` and `it` (vitest, jest or `node:test`): the suite declares its tests with them. */
+  readonly runner: TestRunner;
   /**
    * Without a dead-letter handler, a message that cannot be written stops the adapter with an error, committing
    * nothing at or past it (the Kafka adapters): true. The adapter only counts it and goes on (`pipeToSink`): false.
@@ -102,18 +105,23 @@ const TIMER_SLACK_MS = 3;
 
 /**
  * The contract every adapter keeps (commit order, nothing committed past a failure, dead-letter routing, pause and
- * resume on backpressure, flush on stop), as a vitest suite: call it from a test file with a harness that runs your
- * adapter over a list of raw messages. Each test feeds 40 messages into a `MemorySink` or a {@link ScriptedSink},
- * checks every commit as it happens against what the sink holds, and then checks what was written and committed.
+ * resume on backpressure, flush on stop), as a suite for any test runner: call it from a test file with your runner's
+ * `describe` and `it` and a harness that runs your adapter over a list of raw messages. It asserts with `node:assert`.
+ * Each test feeds 40 messages into a `MemorySink` or a {@link ScriptedSink}, checks every commit as it happens against
+ * what the sink holds, and then checks what was written and committed.
  *
  * @example
  * // One partition, positions = message indexes (the default `locate`). Full harnesses: the `adapter-contract.test.ts`
  * // of @dynamo-sink/iterable (pipeToSink, pipeNdjson) and @dynamo-sink/kafkajs (two partitions, a fake consumer).
+ * import { describe, it } from 'vitest';   // or '@jest/globals', or 'node:test'
+ *
  * testAdapter({
+ *   runner: { describe, it },
  *   name: 'pipeToSink',
  *   stopsWithoutDeadLetterHandler: false,
  *   async run({ sink, messages, onDeadLetter, onCommit, signal }) {
- *     const toMap = (committed?: bigint) => new Map(committed === undefined ? [] : [['0', committed + 1n]]);
+ *     // PipeResult.committed is the last settled index, as a decimal string: the next one to read is one past it.
+ *     const toMap = (committed?: string) => new Map(committed === undefined ? [] : [['0', BigInt(committed) + 1n]]);
  *     try {
  *       const totals = await pipeToSink(messages, sink, {
  *         toRecord: parseOrInvalid, batchSize: 3, maxWritesInFlight: 3, signal,
@@ -128,6 +136,7 @@ const TIMER_SLACK_MS = 3;
  * });
  */
 export function testAdapter(options: AdapterSuiteOptions): void {
+  const { describe, it } = requireRunner(options.runner, 'testAdapter');
   const locate = options.locate?.bind(options) ?? ((index: number): MessagePlace => ({ partition: '0', position: BigInt(index) }));
   const runTimeoutMs = options.runTimeoutMs ?? 10_000;
   const COUNT = 40;
@@ -189,9 +198,22 @@ export function testAdapter(options: AdapterSuiteOptions): void {
   };
 
   /** What every run must show: no commit before its messages settled, and the commits seen are the ones the source holds. */
-  const expectCleanCommits = (watch: CommitWatch, committed: ReadonlyMap<string, bigint>) => {
-    expect(watch.violations).toEqual([]);
-    expect(watch.lastCommits()).toEqual(withoutZeros(committed));
+  const checkCleanCommits = (watch: CommitWatch, committed: ReadonlyMap<string, bigint>) => {
+    checkEqual(watch.violations, [], 'commits seen during the run (onCommit) that broke the contract');
+    checkEqual(watch.lastCommits(), withoutZeros(committed), 'the last commit reported through onCommit, per partition, must be what the source holds (run() result `committed`)');
+  };
+  /** Every message was written once (or as `count` says). */
+  const checkWrittenOnce = (written: readonly SinkRecord<unknown>[], indexes: readonly number[], what = 'times each message was written') =>
+    checkEqual(countByIndex(written), onceEach(indexes), what);
+  const checkCommittedToTheEnd = (committed: ReadonlyMap<string, bigint>) =>
+    checkEqual(committedIndexes(committed), range(0, COUNT), 'messages covered by the committed positions: every one');
+  const checkInSourceOrder = (records: readonly SinkRecord<unknown>[], what: string) => {
+    for (const [partition, indexes] of orderPerPartition(records)) checkEqual(indexes, [...indexes].sort((a, b) => a - b), `${what}, partition ${partition}: in source order`);
+  };
+  const checkCommittedBefore = (committed: ReadonlyMap<string, bigint>, index: number) => {
+    const place = locate(index);
+    const at = committed.get(place.partition) ?? 0n;
+    check(at <= place.position, `partition ${place.partition} committed up to ${at}, past message ${index} (position ${place.position}), which was not written`);
   };
 
   describe(`Adapter contract: ${options.name}`, () => {
@@ -199,12 +221,12 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new MemorySink<unknown>({ latencyMs: 1 });
       const run = start(sink, () => sink.records);
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      expect(countByIndex(sink.records)).toEqual(onceEach(range(0, COUNT)));
+      checkNoError(error, 'the run must end without an error');
+      checkWrittenOnce(sink.records, range(0, COUNT));
       // MemorySink keeps records in the order writes completed; with one latency for all, that is the order they were handed over.
-      for (const indexes of orderPerPartition(sink.records).values()) expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      checkInSourceOrder(sink.records, 'records written');
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
     });
 
     it('hands records over in source order and commits only settled prefixes while writes finish out of order', async () => {
@@ -212,12 +234,11 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new ScriptedSink<unknown>({ latencyMs: (_records, call) => (call % 3 === 0 ? 15 : 1) });
       const run = start(sink, () => sink.written);
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      const handedOver = sink.calls.flatMap((call) => call.records);
-      for (const indexes of orderPerPartition(handedOver).values()) expect(indexes).toEqual([...indexes].sort((a, b) => a - b));
-      expect(countByIndex(sink.written)).toEqual(onceEach(range(0, COUNT)));
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      checkNoError(error, 'the run must end without an error');
+      checkInSourceOrder(sink.calls.flatMap((call) => call.records), 'records handed to write()');
+      checkWrittenOnce(sink.written, range(0, COUNT));
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
     });
 
     it('holds the commit at a pending write while later writes complete, and commits past it once it is written', async () => {
@@ -230,14 +251,14 @@ export function testAdapter(options: AdapterSuiteOptions): void {
         await until(() => sink.held === 1 && laterWritten(), 'a later message of the same partition written while the write of message 12 is held (the harness must allow several writes in flight)');
         await sleep(20);
         const committedSoFar = run.watch.latest(slowPlace.partition);
-        expect(committedSoFar === undefined || committedSoFar <= slowPlace.position, `committed ${committedSoFar} past the pending message 12 (position ${slowPlace.position})`).toBe(true);
+        check(committedSoFar === undefined || committedSoFar <= slowPlace.position, `committed ${committedSoFar} past the pending message 12 (position ${slowPlace.position})`);
       } finally {
         sink.release();
       }
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      checkNoError(error, 'the run must end without an error');
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
     });
 
     it('commits nothing at or past a write rejected with a WriteError, and stops with an error', async () => {
@@ -246,10 +267,10 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new ScriptedSink<unknown>({ rejectWrite: { when: (record) => messageIndex(record) === failing } });
       const run = start(sink, () => sink.written);
       const { committed, error } = await run.settled;
-      expect(error).toBeInstanceOf(Error);
-      expect(sink.written.map(messageIndex)).not.toContain(failing);
-      expect(committed.get(failingPlace.partition) ?? 0n).toBeLessThanOrEqual(failingPlace.position);
-      expectCleanCommits(run.watch, committed);
+      checkIsError(error, 'the run must stop with an error when a write is rejected with a WriteError');
+      check(!sink.written.map(messageIndex).includes(failing), `message ${failing}, whose write was rejected, is in the sink`);
+      checkCommittedBefore(committed, failing);
+      checkCleanCommits(run.watch, committed);
     });
 
     it('hands each record the sink fails to onDeadLetter once, with the record, and commits past it', async () => {
@@ -257,16 +278,16 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new ScriptedSink<unknown>({ failRecord: (record) => bad.includes(messageIndex(record)) && 'invalid-key' });
       const run = start(sink, () => sink.written, { deadLetterDelayMs: 5 });
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      expect(countByIndex(run.watch.letters.map((letter) => letter.index))).toEqual(onceEach(bad));
+      checkNoError(error, 'the run must end without an error');
+      checkEqual(countByIndex(run.watch.letters.map((letter) => letter.index)), onceEach(bad), 'times each message was handed to onDeadLetter');
       for (const letter of run.watch.letters) {
-        expect(letter.reason).toBe('invalid-key');
-        expect(letter.error).toBeInstanceOf(Error);
-        expect(letter.record && messageIndex(letter.record)).toBe(letter.index);
+        check(letter.reason === 'invalid-key', `the dead letter of message ${letter.index} must carry the sink's reason, invalid-key; got ${letter.reason}`);
+        checkIsError(letter.error, `the dead letter of message ${letter.index} must carry an Error`);
+        check(letter.record !== undefined && messageIndex(letter.record) === letter.index, `the dead letter of message ${letter.index} must carry the record the sink failed`);
       }
-      expect(countByIndex(sink.written)).toEqual(onceEach(range(0, COUNT).filter((index) => !bad.includes(index))));
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      checkWrittenOnce(sink.written, range(0, COUNT).filter((index) => !bad.includes(index)));
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
     });
 
     it('hands a message that is not JSON to onDeadLetter as invalid-message, and commits past it', async () => {
@@ -274,14 +295,16 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new ScriptedSink<unknown>();
       const run = start(sink, () => sink.written, { messages: messagesFrom(0, COUNT, invalid) });
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      expect(run.watch.letters.map(({ index, reason }) => ({ index, reason })).sort((a, b) => a.index - b.index)).toEqual(
+      checkNoError(error, 'the run must end without an error');
+      checkEqual(
+        run.watch.letters.map(({ index, reason }) => ({ index, reason })).sort((a, b) => a.index - b.index),
         invalid.map((index) => ({ index, reason: 'invalid-message' })),
+        'dead letters for the messages that are not JSON',
       );
-      for (const letter of run.watch.letters) expect(letter.error).toBeInstanceOf(Error);
-      expect(countByIndex(sink.written)).toEqual(onceEach(range(0, COUNT).filter((index) => !invalid.includes(index))));
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      for (const letter of run.watch.letters) checkIsError(letter.error, `the dead letter of message ${letter.index} must carry an Error`);
+      checkWrittenOnce(sink.written, range(0, COUNT).filter((index) => !invalid.includes(index)));
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
     });
 
     if (options.stopsWithoutDeadLetterHandler) {
@@ -290,9 +313,9 @@ export function testAdapter(options: AdapterSuiteOptions): void {
         const sink = new ScriptedSink<unknown>({ failRecord: (record) => messageIndex(record) === bad && 'invalid-value' });
         const run = start(sink, () => sink.written, { deadLetterHandler: false });
         const { committed, error } = await run.settled;
-        expect(error).toBeInstanceOf(Error);
-        expect(committed.get(locate(bad).partition) ?? 0n).toBeLessThanOrEqual(locate(bad).position);
-        expectCleanCommits(run.watch, committed);
+        checkIsError(error, 'without onDeadLetter, the run must stop with an error at a record the sink fails');
+        checkCommittedBefore(committed, bad);
+        checkCleanCommits(run.watch, committed);
       });
 
       it('without onDeadLetter, stops at a message that is not JSON, committing nothing at or past it', async () => {
@@ -300,9 +323,9 @@ export function testAdapter(options: AdapterSuiteOptions): void {
         const sink = new ScriptedSink<unknown>();
         const run = start(sink, () => sink.written, { messages: messagesFrom(0, COUNT, [invalid]), deadLetterHandler: false });
         const { committed, error } = await run.settled;
-        expect(error).toBeInstanceOf(Error);
-        expect(committed.get(locate(invalid).partition) ?? 0n).toBeLessThanOrEqual(locate(invalid).position);
-        expectCleanCommits(run.watch, committed);
+        checkIsError(error, 'without onDeadLetter, the run must stop with an error at a message that is not JSON');
+        checkCommittedBefore(committed, invalid);
+        checkCleanCommits(run.watch, committed);
       });
     } else {
       it('without onDeadLetter, counts failed and undecodable messages, writes the rest and commits to the end', async () => {
@@ -312,10 +335,10 @@ export function testAdapter(options: AdapterSuiteOptions): void {
         // Without a handler, a commit may pass a failed message as soon as the adapter counted it.
         const run = start(sink, () => sink.written, { messages: messagesFrom(0, COUNT, [invalid]), deadLetterHandler: false, settledUnwritten: [bad, invalid] });
         const { committed, error } = await run.settled;
-        expect(error).toBeUndefined();
-        expect(countByIndex(sink.written)).toEqual(onceEach(range(0, COUNT).filter((index) => index !== bad && index !== invalid)));
-        expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-        expectCleanCommits(run.watch, committed);
+        checkNoError(error, 'the run must end without an error');
+        checkWrittenOnce(sink.written, range(0, COUNT).filter((index) => index !== bad && index !== invalid));
+        checkCommittedToTheEnd(committed);
+        checkCleanCommits(run.watch, committed);
       });
     }
 
@@ -326,19 +349,18 @@ export function testAdapter(options: AdapterSuiteOptions): void {
       const sink = new ScriptedSink<unknown>({ backpressure: { times: 2, retryAfterMs, when: (record) => messageIndex(record) === pushedBack } });
       const run = start(sink, () => sink.written);
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      if (options.rewritesAfterBackpressure) expectLastWritesInOrder(sink.written, COUNT, locate);
-      else {
-        expect(countByIndex(sink.written), 'times each message was written: a record the sink took must not be handed over again after the pause').toEqual(
-          onceEach(range(0, COUNT)),
-        );
-      }
-      expect(committedIndexes(committed)).toEqual(range(0, COUNT));
-      expectCleanCommits(run.watch, committed);
+      checkNoError(error, 'the run must end without an error');
+      if (options.rewritesAfterBackpressure) checkLastWritesInOrder(sink.written, COUNT, locate);
+      else checkWrittenOnce(sink.written, range(0, COUNT), 'times each message was written: a record the sink took must not be handed over again after the pause');
+      checkCommittedToTheEnd(committed);
+      checkCleanCommits(run.watch, committed);
       // The refused record was handed over again only after each wait.
       const holding = sink.calls.filter((call) => call.records.some((record) => messageIndex(record) === pushedBack));
-      expect(holding.map((call) => call.outcome)).toEqual(['backpressure', 'backpressure', 'written']);
-      for (let i = 1; i < holding.length; i++) expect(holding[i]!.startedAt - holding[i - 1]!.endedAt!).toBeGreaterThanOrEqual(retryAfterMs - TIMER_SLACK_MS);
+      checkEqual(holding.map((call) => call.outcome), ['backpressure', 'backpressure', 'written'], `outcomes of the write() calls holding message ${pushedBack}`);
+      for (let i = 1; i < holding.length; i++) {
+        const waited = holding[i]!.startedAt - holding[i - 1]!.endedAt!;
+        check(waited >= retryAfterMs - TIMER_SLACK_MS, `message ${pushedBack} was handed over again ${waited.toFixed(1)} ms after a SinkBackpressureError asking for ${retryAfterMs} ms`);
+      }
     });
 
     it('on stop, lets the pending writes finish, commits them, hands nothing more over, and resolves without an error', async () => {
@@ -353,18 +375,18 @@ export function testAdapter(options: AdapterSuiteOptions): void {
         callsAtStop = sink.calls.length;
         run.stop();
         await sleep(20);
-        expect(run.isFinished(), 'the run resolved while writes were pending').toBe(false);
+        check(!run.isFinished(), 'the run resolved while writes were pending');
       } finally {
         sink.release();
       }
       const { committed, error } = await run.settled;
-      expect(error).toBeUndefined();
-      expect(sink.calls.length, 'write calls started after the stop').toBe(callsAtStop);
-      expect(sink.written.map(messageIndex)).toContain(heldFrom);
-      expect(sink.written.length).toBeLessThan(COUNT);
+      checkNoError(error, 'a stop through the signal is not an error');
+      check(sink.calls.length === callsAtStop, `write() was called ${sink.calls.length - callsAtStop} times after the stop`);
+      check(sink.written.map(messageIndex).includes(heldFrom), `message ${heldFrom}, pending at the stop, must be written before the run resolves`);
+      check(sink.written.length < COUNT, 'every message was written: the run went on after the stop');
       // Flushed: everything written is committed (and, checked at each commit, nothing unwritten is).
-      expect(committedIndexes(committed)).toEqual(sink.written.map(messageIndex).sort((a, b) => a - b));
-      expectCleanCommits(run.watch, committed);
+      checkEqual(committedIndexes(committed), sink.written.map(messageIndex).sort((a, b) => a - b), 'messages covered by the committed positions: exactly those written');
+      checkCleanCommits(run.watch, committed);
     });
   });
 }
@@ -430,10 +452,10 @@ function messagesFrom(from: number, to: number, invalid: readonly number[] = [])
 
 /** The index of the message a record came from, read from its `id` (`m<index>`). */
 /** Every message written, and in each partition the final write of each message comes after those of the messages before it. */
-function expectLastWritesInOrder(written: readonly SinkRecord<unknown>[], count: number, locate: (index: number) => MessagePlace): void {
+function checkLastWritesInOrder(written: readonly SinkRecord<unknown>[], count: number, locate: (index: number) => MessagePlace): void {
   const lastWrite = new Map<number, number>();
   written.forEach((record, at) => lastWrite.set(messageIndex(record), at));
-  expect([...lastWrite.keys()].sort((a, b) => a - b), 'messages written').toEqual(range(0, count));
+  checkEqual([...lastWrite.keys()].sort((a, b) => a - b), range(0, count), 'messages written');
   const byPartition = new Map<string, number[]>();
   for (const index of range(0, count)) {
     const { partition } = locate(index);
@@ -441,7 +463,7 @@ function expectLastWritesInOrder(written: readonly SinkRecord<unknown>[], count:
   }
   for (const [partition, indexes] of byPartition) {
     const order = indexes.map((index) => lastWrite.get(index)!);
-    expect(order, `final writes in partition ${partition}, in source order`).toEqual([...order].sort((a, b) => a - b));
+    checkEqual(order, [...order].sort((a, b) => a - b), `final writes in partition ${partition}, in source order`);
   }
 }
 

@@ -6,11 +6,14 @@
  * from a seeded generator so every run of a test sees the same faults.
  *
  * Where DynamoDB, DynamoDB Local and dynalite word an error differently, it uses the service's wording as
- * dynalite records it, and DynamoDB Local's where dynalite has none.
+ * dynalite records it, and DynamoDB Local's where dynalite has none. Expressions (fake-expressions.ts) follow DynamoDB
+ * Local, whose syntax errors and comparisons are the service's where dynalite's are not.
  */
 import {
   BatchWriteItemCommand,
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -25,6 +28,7 @@ import {
   ResourceNotFoundException,
   ScanCommand,
   ThrottlingException,
+  UpdateItemCommand,
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type BatchWriteItemCommandInput,
@@ -32,6 +36,8 @@ import {
   type ConsumedCapacity,
   type CreateTableCommandInput,
   type CreateTableCommandOutput,
+  type DeleteItemCommandInput,
+  type DeleteItemCommandOutput,
   type DeleteTableCommandInput,
   type DeleteTableCommandOutput,
   type DescribeTableCommandInput,
@@ -48,12 +54,28 @@ import {
   type ScanCommandInput,
   type ScanCommandOutput,
   type TableDescription,
+  type UpdateItemCommandInput,
+  type UpdateItemCommandOutput,
   type UpdateTimeToLiveCommandInput,
   type UpdateTimeToLiveCommandOutput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { unmarshall, type unmarshallOptions } from '@aws-sdk/util-dynamodb';
 import { itemSize, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from '../dynamo/item-size.js';
+import {
+  applyUpdate,
+  checkExpressionParameters,
+  compareScalars,
+  evaluateCondition,
+  ExpressionError,
+  parseExpressions,
+  resolvePath,
+  typeOf,
+  updatedPaths,
+  type Condition,
+  type ExpressionName,
+  type UpdateActions,
+} from './fake-expressions.js';
 import { seededRandom } from './seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -68,10 +90,15 @@ export interface FakeDynamoDBOptions {
   jitterMs?: number;
   /** Fraction of the write requests of each BatchWriteItem call handed back, unwritten, as UnprocessedItems (default 0). */
   unprocessedRate?: number;
-  /** Fraction of BatchWriteItem calls that fail with ProvisionedThroughputExceededException, writing nothing (default 0). */
+  /** Fraction of write calls (see `faultyOperations`) that fail with ProvisionedThroughputExceededException, writing nothing (default 0). */
   throttleRate?: number;
-  /** Fraction of BatchWriteItem calls that fail with InternalServerError (HTTP 500), writing nothing (default 0). */
+  /** Fraction of write calls (see `faultyOperations`) that fail with InternalServerError (HTTP 500), writing nothing (default 0). */
   serverErrorRate?: number;
+  /**
+   * The operations `throttleRate` and `serverErrorRate` apply to (default all four writes: BatchWriteItem, PutItem,
+   * DeleteItem, UpdateItem). E.g. `['PutItem', 'DeleteItem', 'UpdateItem']` throttles single-item writes only.
+   */
+  faultyOperations?: readonly FakeWriteOperation[];
   /** How long a table made by CreateTable stays CREATING before it is ACTIVE (default 0: ACTIVE by the next call). */
   createTableMs?: number;
   /** Seed of the generator behind rates, jitter and request ids: the same seed and calls give the same outcomes (default 1). */
@@ -85,6 +112,7 @@ export interface FakeDynamoDBSettings {
   unprocessedRate: number;
   throttleRate: number;
   serverErrorRate: number;
+  faultyOperations: readonly FakeWriteOperation[];
   createTableMs: number;
   /** Read once, at construction. */
   readonly seed: number;
@@ -94,6 +122,7 @@ export interface FakeDynamoDBSettings {
 export type FakeOperation =
   | 'BatchWriteItem'
   | 'CreateTable'
+  | 'DeleteItem'
   | 'DeleteTable'
   | 'DescribeTable'
   | 'DescribeTimeToLive'
@@ -101,7 +130,11 @@ export type FakeOperation =
   | 'ListTables'
   | 'PutItem'
   | 'Scan'
+  | 'UpdateItem'
   | 'UpdateTimeToLive';
+
+/** The operations that write items: random faults and in-flight counts apply to them. */
+export type FakeWriteOperation = 'BatchWriteItem' | 'PutItem' | 'DeleteItem' | 'UpdateItem';
 
 /** Errors {@link FakeDynamoDB.failNext} can script, each thrown with DynamoDB's HTTP status, fault and default message. */
 export type FakeErrorName =
@@ -113,7 +146,8 @@ export type FakeErrorName =
   | 'ValidationException'
   | 'ResourceNotFoundException'
   | 'AccessDeniedException'
-  | 'UnrecognizedClientException';
+  | 'UnrecognizedClientException'
+  | 'ConditionalCheckFailedException';
 
 /** A fault for {@link FakeDynamoDB.failNext}. */
 export type ScriptedFault =
@@ -123,8 +157,8 @@ export type ScriptedFault =
       /** Overrides the default message of a named error. */
       readonly message?: string;
       /**
-       * Apply the call's writes first, then throw: what a client sees when the connection drops after
-       * DynamoDB wrote the items. Default false (nothing written).
+       * Run the call first (its writes applied, or its condition failed), then throw: what a client sees when the
+       * connection drops after DynamoDB answered. For the four write operations. Default false (nothing written).
        */
       readonly afterWrite?: boolean;
       /** The operation whose next call fails (default BatchWriteItem). */
@@ -146,7 +180,12 @@ export type FakeKeyAttribute = string | { readonly name: string; readonly type: 
 export interface FakeDynamoDBStats {
   /** BatchWriteItem calls received, including the ones that failed. */
   readonly batchWriteCalls: number;
-  /** Put and delete requests applied to tables (BatchWriteItem and PutItem). */
+  /** PutItem, DeleteItem and UpdateItem calls received, including the ones that failed (`calls` has them one by one). */
+  readonly itemWriteCalls: number;
+  /**
+   * Puts, deletes and updates applied to tables (BatchWriteItem requests, PutItem, DeleteItem, UpdateItem).
+   * A call refused by its ConditionExpression writes nothing: those count in `errors.ConditionalCheckFailedException`.
+   */
   readonly itemsWritten: number;
   /** Write requests handed back as UnprocessedItems. */
   readonly unprocessedItems: number;
@@ -154,12 +193,20 @@ export interface FakeDynamoDBStats {
   readonly inFlight: number;
   /** The most BatchWriteItem calls that were awaiting their answer at the same time. */
   readonly peakInFlight: number;
+  /** PutItem, DeleteItem and UpdateItem calls awaiting their answer now. */
+  readonly itemWritesInFlight: number;
+  /** The most PutItem, DeleteItem and UpdateItem calls that were awaiting their answer at the same time. */
+  readonly peakItemWritesInFlight: number;
+  /** Write calls of any of the four kinds awaiting their answer now. */
+  readonly writesInFlight: number;
+  /** The most write calls of any kind that were awaiting their answer at the same time. */
+  readonly peakWritesInFlight: number;
   /** Calls received, by operation name. */
   readonly calls: Readonly<Partial<Record<FakeOperation, number>>>;
-  /** Errors thrown, by error name (e.g. `ValidationException`), scripted ones included. */
+  /** Errors thrown, by error name (e.g. `ValidationException`, `ConditionalCheckFailedException`), scripted ones included. */
   readonly errors: Readonly<Record<string, number>>;
   /**
-   * How many times each key of a table was written (put or deleted).
+   * How many times each key of a table was written (put, updated or deleted).
    * Keys read as text: the partition key's value for a table without a sort key (`"user-1"`), else
    * `JSON.stringify([partition, sort])` (`'["user-1","2024-05-01"]'`); numbers in canonical form, binary in base64.
    */
@@ -209,6 +256,7 @@ export class FakeDynamoDB {
       unprocessedRate: options.unprocessedRate ?? 0,
       throttleRate: options.throttleRate ?? 0,
       serverErrorRate: options.serverErrorRate ?? 0,
+      faultyOperations: [...(options.faultyOperations ?? WRITE_OPERATIONS)],
       createTableMs: options.createTableMs ?? 0,
       seed: options.seed ?? 1,
     };
@@ -223,16 +271,17 @@ export class FakeDynamoDB {
 
   /**
    * Runs a command as `DynamoDBClient.send` would: resolves with the command's output (with `$metadata`), or rejects
-   * with the `DynamoDBServiceException` the SDK would throw. Supports BatchWriteItem, CreateTable, DeleteTable,
-   * DescribeTable, DescribeTimeToLive, GetItem, ListTables, PutItem, Scan and UpdateTimeToLive; any other command
-   * rejects with an `Error` naming it.
+   * with the `DynamoDBServiceException` the SDK would throw. Supports BatchWriteItem, PutItem, DeleteItem, UpdateItem
+   * (with ConditionExpression, UpdateExpression and their placeholders), GetItem, Scan, CreateTable, DeleteTable,
+   * DescribeTable, DescribeTimeToLive, ListTables and UpdateTimeToLive; any other command rejects with an `Error`
+   * naming it.
    */
   async send<C extends { readonly input?: object }>(command: C, _options?: unknown): Promise<CommandOutputOf<C>> {
     const operation = operationOf(command);
     const input = (command as { input?: object }).input ?? {};
     this.#counters.calls[operation] = (this.#counters.calls[operation] ?? 0) + 1;
-    const isBatchWrite = operation === 'BatchWriteItem';
-    if (isBatchWrite) this.#counters.startBatchWrite();
+    const isWrite = isWriteOperation(operation);
+    if (isWrite) this.#counters.startWrite(operation);
     try {
       checkSettings(this.options);
       await this.#delay();
@@ -244,20 +293,22 @@ export class FakeDynamoDB {
         throw this.#toThrown(error, requestId);
       }
     } finally {
-      if (isBatchWrite) this.#counters.endBatchWrite();
+      if (isWrite) this.#counters.endWrite(operation);
     }
   }
 
   /**
    * Queues a fault for the next call(s) of an operation (default BatchWriteItem), ahead of any random fault.
-   * Faults are taken in the order queued. A BatchWriteItem is validated first: a call that fails validation fails as
-   * DynamoDB would and leaves the queue as it was. Other operations fail before they run, and `afterWrite`
-   * applies to BatchWriteItem only.
+   * Faults are taken in the order queued. A write (BatchWriteItem, PutItem, DeleteItem, UpdateItem) is validated
+   * first: a call that fails validation fails as DynamoDB would and leaves the queue as it was; a scripted fault
+   * comes before the call's ConditionExpression is checked, as throttling does. Other operations fail before they
+   * run, and `afterWrite` applies to the writes only.
    *
    * @example
    * fake.failNext({ error: 'ProvisionedThroughputExceededException' })
    *     .failNext({ unprocessed: 'all' })
-   *     .failNext({ error: 'InternalServerError', afterWrite: true });
+   *     .failNext({ error: 'InternalServerError', afterWrite: true })
+   *     .failNext({ error: 'ThrottlingException', operation: 'UpdateItem', times: 2 });
    */
   failNext(fault: ScriptedFault): this {
     const times = fault.times ?? 1;
@@ -345,8 +396,8 @@ export class FakeDynamoDB {
   // --- dispatch -----------------------------------------------------------------------------------------------
 
   #answer(operation: FakeOperation, input: object): object {
-    // BatchWriteItem takes its scripted faults after validation, as it can also hand back unprocessed items.
-    if (operation !== 'BatchWriteItem') {
+    // Writes take their scripted faults after validation, as DynamoDB validates a request before it throttles it.
+    if (!isWriteOperation(operation)) {
       const fault = this.#takeScripted(operation);
       if (fault && 'error' in fault) throw scriptedError(fault);
     }
@@ -355,6 +406,8 @@ export class FakeDynamoDB {
         return this.#batchWriteItem(input as BatchWriteItemCommandInput);
       case 'CreateTable':
         return this.#createTableCommand(input as CreateTableCommandInput);
+      case 'DeleteItem':
+        return this.#deleteItem(input as DeleteItemCommandInput);
       case 'DeleteTable':
         return this.#deleteTable(input as DeleteTableCommandInput);
       case 'DescribeTable':
@@ -369,6 +422,8 @@ export class FakeDynamoDB {
         return this.#putItem(input as PutItemCommandInput);
       case 'Scan':
         return this.#scan(input as ScanCommandInput);
+      case 'UpdateItem':
+        return this.#updateItem(input as UpdateItemCommandInput);
       case 'UpdateTimeToLive':
         return this.#updateTimeToLive(input as UpdateTimeToLiveCommandInput);
     }
@@ -387,12 +442,9 @@ export class FakeDynamoDB {
       if (scripted.afterWrite) this.#apply(writes);
       throw scriptedError(scripted);
     } else {
-      // Draw the same numbers whatever the rates, so changing one rate does not reshuffle the others.
-      const throttled = this.#faultDraws() < this.options.throttleRate;
-      const failed = this.#faultDraws() < this.options.serverErrorRate;
+      const fault = this.#randomFault('BatchWriteItem');
       for (const write of writes) if (this.#faultDraws() < this.options.unprocessedRate) unprocessed.add(write);
-      if (throttled) throw refusal('ProvisionedThroughputExceededException');
-      if (failed) throw refusal('InternalServerError');
+      if (fault) throw fault;
     }
 
     const applied = writes.filter((write) => !unprocessed.has(write));
@@ -440,7 +492,7 @@ export class FakeDynamoDB {
           if (itemSize(item) > MAX_ITEM_BYTES) throw invalid('Item size has exceeded the maximum allowed size');
           return { request, item, isPut: true };
         }
-        if (!del!.Key) throw invalid("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+        if (!del!.Key) throw invalid(NULL_KEY);
         return { request, item: normalizeItem(del!.Key), isPut: false };
       }),
     );
@@ -464,40 +516,138 @@ export class FakeDynamoDB {
   #apply(writes: readonly PlannedWrite[]): Map<string, number> {
     const units = new Map<string, number>();
     for (const { table, item, key, isPut } of writes) {
-      const previous = table.items.get(key);
-      if (isPut) table.items.set(key, item);
-      else table.items.delete(key);
-      this.#counters.recordWrite(table.name, key);
-      const bytes = Math.max(isPut ? itemSize(item) : 0, previous ? itemSize(previous) : 0);
-      units.set(table.name, (units.get(table.name) ?? 0) + Math.max(1, Math.ceil(bytes / 1024)));
+      units.set(table.name, (units.get(table.name) ?? 0) + this.#store(table, key, isPut ? item : undefined));
     }
     return units;
+  }
+
+  /** Stores an item under its key (undefined: deletes it), counts the write, and returns the write units it took. */
+  #store(table: Table, key: string, item: Item | undefined): number {
+    const previous = table.items.get(key);
+    if (item) table.items.set(key, item);
+    else table.items.delete(key);
+    this.#counters.recordWrite(table.name, key);
+    // A write costs 1 unit per KB of the larger of the item before and after.
+    const bytes = Math.max(item ? itemSize(item) : 0, previous ? itemSize(previous) : 0);
+    return Math.max(1, Math.ceil(bytes / 1024));
   }
 
   // --- item commands ------------------------------------------------------------------------------------------
 
   #putItem(input: PutItemCommandInput): Omit<PutItemCommandOutput, '$metadata'> {
-    refuseUnsupported(input, ['ConditionExpression', 'Expected', 'ConditionalOperator'], 'PutItem');
     const name = checkedTableName(input.TableName);
     if (!input.Item) throw invalid("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
+    checkExpressionInput(input, 'PutItem', CONDITION_ONLY, ['Expected', 'ConditionalOperator']);
     const item = normalizeItem(input.Item);
+    checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
     if (itemSize(item) > MAX_ITEM_BYTES) throw invalid('Item size has exceeded the maximum allowed size');
+    const { condition } = parseExpressions(input, CONDITION_ONLY, normalizeValue);
     const table = this.#activeTable(name);
     table.checkItemKey(item);
     const key = table.keyOf(item);
-    const write: PlannedWrite = { table, request: { PutRequest: { Item: input.Item } }, item, key, isPut: true };
-    const previous = table.items.get(key);
-    const consumed = this.#apply([write]);
-    return {
-      ...(input.ReturnValues === 'ALL_OLD' && previous ? { Attributes: copyItem(previous) } : {}),
-      ...consumedCapacityOfOne(input.ReturnConsumedCapacity, consumed),
-    };
+    return this.#writeOne('PutItem', () => {
+      const previous = table.items.get(key);
+      checkCondition(condition, previous, input.ReturnValuesOnConditionCheckFailure);
+      const units = this.#store(table, key, item);
+      return {
+        ...(input.ReturnValues === 'ALL_OLD' && previous ? { Attributes: copyItem(previous) } : {}),
+        ...consumedCapacityOfOne(input.ReturnConsumedCapacity, table.name, units),
+      };
+    });
+  }
+
+  #deleteItem(input: DeleteItemCommandInput): Omit<DeleteItemCommandOutput, '$metadata'> {
+    const name = checkedTableName(input.TableName);
+    if (!input.Key) throw invalid(NULL_KEY);
+    checkExpressionInput(input, 'DeleteItem', CONDITION_ONLY, ['Expected', 'ConditionalOperator']);
+    const keyItem = normalizeItem(input.Key);
+    checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'Return values set to invalid value');
+    const { condition } = parseExpressions(input, CONDITION_ONLY, normalizeValue);
+    const table = this.#activeTable(name);
+    table.checkKey(keyItem);
+    const key = table.keyOf(keyItem);
+    return this.#writeOne('DeleteItem', () => {
+      const previous = table.items.get(key);
+      checkCondition(condition, previous, input.ReturnValuesOnConditionCheckFailure);
+      const units = this.#store(table, key, undefined);
+      return {
+        ...(input.ReturnValues === 'ALL_OLD' && previous ? { Attributes: copyItem(previous) } : {}),
+        ...consumedCapacityOfOne(input.ReturnConsumedCapacity, table.name, units),
+      };
+    });
+  }
+
+  /** UpdateItem: applies the UpdateExpression to the stored item, or creates the item from its key when there is none. */
+  #updateItem(input: UpdateItemCommandInput): Omit<UpdateItemCommandOutput, '$metadata'> {
+    const name = checkedTableName(input.TableName);
+    if (!input.Key) throw invalid(NULL_KEY);
+    checkExpressionInput(input, 'UpdateItem', UPDATE_AND_CONDITION, ['AttributeUpdates', 'Expected', 'ConditionalOperator']);
+    const keyItem = normalizeItem(input.Key);
+    checkReturnValues(input.ReturnValues);
+    const { condition, update } = parseExpressions(input, UPDATE_AND_CONDITION, normalizeValue);
+    const table = this.#activeTable(name);
+    table.checkKey(keyItem);
+    for (const [attribute] of update ? updatedPaths(update) : []) {
+      if (typeof attribute === 'string' && Object.hasOwn(keyItem, attribute)) {
+        throw invalid(`One or more parameter values were invalid: Cannot update attribute ${attribute}. This attribute is part of the key`);
+      }
+    }
+    const key = table.keyOf(keyItem);
+    return this.#writeOne('UpdateItem', () => {
+      const previous = table.items.get(key);
+      checkCondition(condition, previous, input.ReturnValuesOnConditionCheckFailure);
+      const base = previous ?? keyItem;
+      // Normalized again: arithmetic can take a number out of DynamoDB's range.
+      const next = normalizeItem(update ? applyUpdate(update, base) : base);
+      if (itemSize(next) > MAX_ITEM_BYTES) throw invalid('Item size to update has exceeded the maximum allowed size');
+      table.checkItemKey(next);
+      const units = this.#store(table, key, next);
+      return {
+        ...updateReturnValues(input.ReturnValues, previous, next, update),
+        ...consumedCapacityOfOne(input.ReturnConsumedCapacity, table.name, units),
+      };
+    });
+  }
+
+  /**
+   * Runs a validated single-item write with the faults its call draws: a scripted one first (thrown instead of the
+   * write, or after it with `afterWrite`), else a random one by the rates. Faults come before the condition is
+   * checked, as DynamoDB throttles a request before it reads the item.
+   */
+  #writeOne<T>(operation: 'PutItem' | 'DeleteItem' | 'UpdateItem', write: () => T): T {
+    const scripted = this.#takeScripted(operation);
+    if (scripted && 'error' in scripted) {
+      if (scripted.afterWrite) {
+        try {
+          write();
+        } catch {
+          // The client never sees this answer (a failed condition, say): the scripted error replaces it.
+        }
+      }
+      throw scriptedError(scripted);
+    }
+    const fault = this.#randomFault(operation);
+    if (fault) throw fault;
+    return write();
+  }
+
+  /**
+   * Whether this call is throttled or fails with a 500. Draws the same numbers whatever the rates and operations,
+   * so changing one does not reshuffle the rest (and batch-only tests see the faults they saw before).
+   */
+  #randomFault(operation: FakeWriteOperation): Refusal | undefined {
+    const throttled = this.#faultDraws() < this.options.throttleRate;
+    const failed = this.#faultDraws() < this.options.serverErrorRate;
+    if (!this.options.faultyOperations.includes(operation)) return undefined;
+    if (throttled) return refusal('ProvisionedThroughputExceededException');
+    if (failed) return refusal('InternalServerError');
+    return undefined;
   }
 
   #getItem(input: GetItemCommandInput): Omit<GetItemCommandOutput, '$metadata'> {
     refuseUnsupported(input, ['ProjectionExpression', 'AttributesToGet'], 'GetItem');
     const name = checkedTableName(input.TableName);
-    if (!input.Key) throw invalid("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+    if (!input.Key) throw invalid(NULL_KEY);
     const key = normalizeItem(input.Key);
     const table = this.#activeTable(name);
     table.checkKey(key);
@@ -666,6 +816,7 @@ export class FakeDynamoDB {
   #toThrown(error: unknown, requestId: string): unknown {
     let thrown: unknown = error;
     if (error instanceof Refusal) thrown = serviceException(error, requestId);
+    else if (error instanceof ExpressionError) thrown = serviceException(invalid(error.message), requestId);
     else if (error instanceof CustomFault) thrown = error.error;
     else return error;
     const name = (thrown as Error).name;
@@ -698,6 +849,11 @@ interface PlannedWrite {
 }
 
 const MAX_BATCH_WRITE_REQUESTS = 25;
+const WRITE_OPERATIONS: readonly FakeWriteOperation[] = ['BatchWriteItem', 'PutItem', 'DeleteItem', 'UpdateItem'];
+const CONDITION_ONLY: readonly ExpressionName[] = ['ConditionExpression'];
+const UPDATE_AND_CONDITION: readonly ExpressionName[] = ['UpdateExpression', 'ConditionExpression'];
+const RETURN_VALUES = ['ALL_NEW', 'UPDATED_OLD', 'ALL_OLD', 'NONE', 'UPDATED_NEW'] as const;
+const NULL_KEY = "1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null";
 const RESOURCE_NOT_FOUND = 'Requested resource not found';
 const KEY_SCHEMA_MISMATCH = 'The provided key element does not match the schema';
 const EMPTY_VALUE = 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes';
@@ -715,6 +871,7 @@ const REGION = 'us-east-1';
 const COMMANDS: ReadonlyArray<readonly [FakeOperation, abstract new (...args: never[]) => unknown]> = [
   ['BatchWriteItem', BatchWriteItemCommand],
   ['CreateTable', CreateTableCommand],
+  ['DeleteItem', DeleteItemCommand],
   ['DeleteTable', DeleteTableCommand],
   ['DescribeTable', DescribeTableCommand],
   ['DescribeTimeToLive', DescribeTimeToLiveCommand],
@@ -722,8 +879,13 @@ const COMMANDS: ReadonlyArray<readonly [FakeOperation, abstract new (...args: ne
   ['ListTables', ListTablesCommand],
   ['PutItem', PutItemCommand],
   ['Scan', ScanCommand],
+  ['UpdateItem', UpdateItemCommand],
   ['UpdateTimeToLive', UpdateTimeToLiveCommand],
 ];
+
+function isWriteOperation(operation: FakeOperation): operation is FakeWriteOperation {
+  return (WRITE_OPERATIONS as readonly string[]).includes(operation);
+}
 
 function operationOf(command: unknown): FakeOperation {
   if (command === null || typeof command !== 'object') {
@@ -745,10 +907,57 @@ function refuseUnsupported(input: object, fields: readonly string[], operation: 
   if (used) throw new Error(`FakeDynamoDB does not support ${used} in ${operation}`);
 }
 
+/** DynamoDB's first checks on the expression parameters; the legacy parameters (`Expected`, ...) the fake refuses. */
+function checkExpressionInput(input: object, operation: FakeOperation, accepted: readonly ExpressionName[], legacy: readonly string[]): void {
+  checkExpressionParameters(input as Record<string, unknown>, accepted, legacy);
+  refuseUnsupported(input, legacy, operation);
+}
+
+/** ReturnValues: one of DynamoDB's five, and one the operation takes (`message` says which when not). */
+function checkReturnValues(value: string | undefined, allowed: readonly string[] = RETURN_VALUES, message = ''): void {
+  if (value === undefined) return;
+  if (!(RETURN_VALUES as readonly string[]).includes(value)) {
+    throw invalid(
+      `1 validation error detected: Value '${value}' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [${RETURN_VALUES.join(', ')}]`,
+    );
+  }
+  if (!allowed.includes(value)) throw invalid(message);
+}
+
+/** Throws DynamoDB's ConditionalCheckFailedException unless the stored item (undefined: none) meets the condition. */
+function checkCondition(condition: Condition | undefined, item: Item | undefined, returnOnFailure: string | undefined): void {
+  if (!condition || evaluateCondition(condition, item)) return;
+  // ReturnValuesOnConditionCheckFailure: ALL_OLD puts the stored item on the exception, as `Item`.
+  throw refusal('ConditionalCheckFailedException', undefined, returnOnFailure === 'ALL_OLD' && item ? { Item: copyItem(item) } : {});
+}
+
+/**
+ * UpdateItem's `Attributes`. UPDATED_OLD and UPDATED_NEW hold, whole, each top-level attribute the update set, added
+ * to, deleted from or removed something from (`SET m.x = :v` returns all of `m`), as DynamoDB Local answers; a REMOVE
+ * of nothing does not count, and an update with none of them leaves `Attributes` out.
+ */
+function updateReturnValues(mode: string | undefined, previous: Item | undefined, next: Item, update: UpdateActions | undefined): { Attributes?: Item } {
+  if (mode === 'ALL_NEW') return { Attributes: copyItem(next) };
+  if (mode === 'ALL_OLD') return previous ? { Attributes: copyItem(previous) } : {};
+  if ((mode !== 'UPDATED_OLD' && mode !== 'UPDATED_NEW') || !update) return {};
+  const removed = update.remove.filter((path) => previous !== undefined && resolvePath(previous, path) !== undefined);
+  const written = [...update.set, ...update.add, ...update.delete].map((action) => action.path);
+  const source = mode === 'UPDATED_OLD' ? previous : next;
+  const attributes: Item = {};
+  for (const [name] of [...written, ...removed]) {
+    if (typeof name === 'string' && source && Object.hasOwn(source, name)) attributes[name] = structuredClone(source[name]!);
+  }
+  return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
+}
+
 function checkSettings(settings: FakeDynamoDBSettings): void {
   for (const name of ['unprocessedRate', 'throttleRate', 'serverErrorRate'] as const) {
     const rate = settings[name];
     if (!(rate >= 0 && rate <= 1)) throw new RangeError(`FakeDynamoDB: ${name} must be between 0 and 1, got ${rate}`);
+  }
+  const notWrites = settings.faultyOperations.filter((operation) => !isWriteOperation(operation));
+  if (notWrites.length > 0) {
+    throw new RangeError(`FakeDynamoDB: faultyOperations takes ${WRITE_OPERATIONS.join(', ')}; got ${notWrites.join(', ')}`);
   }
   for (const name of ['latencyMs', 'jitterMs', 'createTableMs'] as const) {
     const ms = settings[name];
@@ -841,6 +1050,13 @@ const ERROR_SPECS: Record<ServiceErrorName, ErrorSpec> = {
     type: 'com.amazon.coral.service#UnrecognizedClientException',
     message: 'The security token included in the request is invalid.',
   },
+  ConditionalCheckFailedException: {
+    status: 400,
+    fault: 'client',
+    type: `${DYNAMODB}#ConditionalCheckFailedException`,
+    message: 'The conditional request failed',
+    exception: ConditionalCheckFailedException,
+  },
 };
 
 /** DynamoDB refused the call; becomes the SDK's exception once the request id is known. */
@@ -848,6 +1064,8 @@ class Refusal extends Error {
   constructor(
     readonly errorName: ServiceErrorName,
     message: string,
+    /** Fields of the exception beyond its message, e.g. the `Item` of a ConditionalCheckFailedException. */
+    readonly fields: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -860,8 +1078,8 @@ class CustomFault extends Error {
   }
 }
 
-function refusal(name: ServiceErrorName, message = ERROR_SPECS[name].message): Refusal {
-  return new Refusal(name, message);
+function refusal(name: ServiceErrorName, message = ERROR_SPECS[name].message, fields: Readonly<Record<string, unknown>> = {}): Refusal {
+  return new Refusal(name, message, fields);
 }
 
 function invalid(message: string): Refusal {
@@ -878,7 +1096,7 @@ function serviceException(refused: Refusal, requestId: string): DynamoDBServiceE
   const exception = spec.exception
     ? new spec.exception({ $metadata, message: refused.message })
     : new DynamoDBServiceException({ name: refused.errorName, $fault: spec.fault, $metadata, message: refused.message });
-  return Object.assign(exception, { __type: spec.type });
+  return Object.assign(exception, { __type: spec.type }, refused.fields);
 }
 
 function metadata(httpStatusCode: number, requestId: string): DynamoDBServiceException['$metadata'] {
@@ -1011,28 +1229,6 @@ function canonicalNumber(text: unknown): string {
   return sign === '-' ? `-${plain}` : plain;
 }
 
-/** Orders two canonical number strings numerically, without floating point. */
-function compareNumbers(a: string, b: string): number {
-  const negativeA = a.startsWith('-');
-  const negativeB = b.startsWith('-');
-  if (negativeA !== negativeB) return negativeA ? -1 : 1;
-  const [integerA = '', fractionA = ''] = (negativeA ? a.slice(1) : a).split('.');
-  const [integerB = '', fractionB = ''] = (negativeB ? b.slice(1) : b).split('.');
-  let order = integerA.length - integerB.length || (integerA < integerB ? -1 : integerA > integerB ? 1 : 0);
-  if (order === 0) {
-    const width = Math.max(fractionA.length, fractionB.length);
-    const paddedA = fractionA.padEnd(width, '0');
-    const paddedB = fractionB.padEnd(width, '0');
-    order = paddedA < paddedB ? -1 : paddedA > paddedB ? 1 : 0;
-  }
-  return negativeA ? -order : order;
-}
-
-function typeOf(value: AttributeValue): string {
-  const v = members(value);
-  return Object.keys(v).find((type) => v[type] !== undefined) ?? '';
-}
-
 /** An AttributeValue as the plain object it is at run time (its type is a union of one-member shapes). */
 function members(value: AttributeValue): Record<string, unknown> {
   return value as unknown as Record<string, unknown>;
@@ -1125,7 +1321,7 @@ class Table {
   /** DynamoDB's key order: partition key, then sort key; strings and binary by bytes, numbers by value. */
   compareItems(a: Item, b: Item): number {
     for (const attribute of this.#keyAttributes()) {
-      const order = compareKeyValues(attribute.type, a[attribute.name]!, b[attribute.name]!);
+      const order = compareScalars(attribute.type, a[attribute.name]!, b[attribute.name]!);
       if (order !== 0) return order;
     }
     return 0;
@@ -1208,13 +1404,6 @@ function keyText(value: AttributeValue): string {
   return base64(value.B!);
 }
 
-function compareKeyValues(type: ScalarAttributeType, a: AttributeValue, b: AttributeValue): number {
-  if (type === 'N') return compareNumbers(a.N!, b.N!);
-  const bytesA = type === 'S' ? Buffer.from(a.S!) : Buffer.from(a.B!);
-  const bytesB = type === 'S' ? Buffer.from(b.S!) : Buffer.from(b.B!);
-  return Buffer.compare(bytesA, bytesB);
-}
-
 // --- capacity -------------------------------------------------------------------------------------------------------
 
 function consumedCapacity(mode: string | undefined, units: Map<string, number>): { ConsumedCapacity?: ConsumedCapacity[] } {
@@ -1228,8 +1417,8 @@ function consumedCapacity(mode: string | undefined, units: Map<string, number>):
   };
 }
 
-function consumedCapacityOfOne(mode: string | undefined, units: Map<string, number>): { ConsumedCapacity?: ConsumedCapacity } {
-  const [first] = consumedCapacity(mode, units).ConsumedCapacity ?? [];
+function consumedCapacityOfOne(mode: string | undefined, tableName: string, units: number): { ConsumedCapacity?: ConsumedCapacity } {
+  const [first] = consumedCapacity(mode, new Map([[tableName, units]])).ConsumedCapacity ?? [];
   return first ? { ConsumedCapacity: first } : {};
 }
 
@@ -1237,22 +1426,37 @@ function consumedCapacityOfOne(mode: string | undefined, units: Map<string, numb
 
 class Counters implements FakeDynamoDBStats {
   batchWriteCalls = 0;
+  itemWriteCalls = 0;
   itemsWritten = 0;
   unprocessedItems = 0;
   inFlight = 0;
   peakInFlight = 0;
+  itemWritesInFlight = 0;
+  peakItemWritesInFlight = 0;
+  writesInFlight = 0;
+  peakWritesInFlight = 0;
   readonly calls: Partial<Record<FakeOperation, number>> = {};
   readonly errors: Record<string, number> = {};
   readonly #writes = new Map<string, Map<string, number>>();
 
-  startBatchWrite(): void {
-    this.batchWriteCalls++;
-    this.inFlight++;
-    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+  startWrite(operation: FakeWriteOperation): void {
+    if (operation === 'BatchWriteItem') {
+      this.batchWriteCalls++;
+      this.inFlight++;
+      this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    } else {
+      this.itemWriteCalls++;
+      this.itemWritesInFlight++;
+      this.peakItemWritesInFlight = Math.max(this.peakItemWritesInFlight, this.itemWritesInFlight);
+    }
+    this.writesInFlight++;
+    this.peakWritesInFlight = Math.max(this.peakWritesInFlight, this.writesInFlight);
   }
 
-  endBatchWrite(): void {
-    this.inFlight--;
+  endWrite(operation: FakeWriteOperation): void {
+    if (operation === 'BatchWriteItem') this.inFlight--;
+    else this.itemWritesInFlight--;
+    this.writesInFlight--;
   }
 
   recordWrite(tableName: string, key: string): void {

@@ -1,3 +1,8 @@
+/**
+ * `@dynamo-sink/core/testing`: what you need to test code that uses a sink, with no network and no particular test
+ * runner (nothing here imports one): a fake DynamoDB client, scripted and in-memory sinks, and the conformance suites,
+ * which take your runner's `describe` and `it`.
+ */
 export {
   FakeDynamoDB,
   type FakeDynamoDBOptions,
@@ -5,12 +10,15 @@ export {
   type FakeDynamoDBStats,
   type FakeErrorName,
   type FakeOperation,
+  type FakeWriteOperation,
   type FakeKeyAttribute,
   type ScriptedFault,
   type CommandOutputOf,
 } from './fake-dynamodb.js';
-export { testSink, type SinkSuiteOptions, type SinkUnderTest } from './sink-suite.js';
+export { MemorySink, type MemorySinkOptions } from '../memory-sink.js';
 export { ScriptedSink, type SinkScript, type RecordMatcher, type ScriptedCall, type ScriptedOutcome } from './scripted-sink.js';
+export type { TestRunner } from './test-runner.js';
+export { testSink, type SinkSuiteOptions, type SinkUnderTest } from './sink-suite.js';
 export {
   testAdapter,
   type AdapterSuiteOptions,

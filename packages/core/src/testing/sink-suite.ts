@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { Sink, SinkRecord } from '../sink.js';
+import type { Sink, SinkRecord, WriteResult } from '../sink.js';
+import { check, checkEqual, checkIsError, checkRejects } from './assertions.js';
+import { requireRunner, type TestRunner } from './test-runner.js';
 
 /** A sink under test, and a way to read back what it holds. */
 export interface SinkUnderTest<V> {
@@ -11,6 +12,8 @@ export interface SinkUnderTest<V> {
 }
 
 export interface SinkSuiteOptions<V> {
+  /** Your test runner's `describe` and `it` (vitest, jest or `node:test`): the suite declares its tests with them. */
+  readonly runner: TestRunner;
   readonly name: string;
   /** A fresh, empty sink for each test. */
   readonly create: () => Promise<SinkUnderTest<V>>;
@@ -20,19 +23,35 @@ export interface SinkSuiteOptions<V> {
   readonly expected?: (record: SinkRecord<V>) => unknown;
   /** A record this sink must refuse on its own, without harming its neighbours; leave out if it accepts anything. */
   readonly invalidRecord?: () => SinkRecord<V>;
-  /** More tests, run with the same `create`. */
+  /** More tests, declared with your runner inside the suite's `describe`, with the same `create`. */
   readonly additionalTests?: (create: () => Promise<SinkUnderTest<V>>) => void;
 }
 
 /**
- * The contract every `Sink` keeps, as a vitest suite: call it from a test file.
+ * The contract every `Sink` keeps, as a suite for any test runner: call it from a test file with your runner's
+ * `describe` and `it`. It asserts with `node:assert`, so it needs nothing else from the runner. Seven tests: write
+ * and read back, an empty write, concurrent writes, `open`/`close` twice, `close` waiting for writes in flight,
+ * refusal after `close`, and (with `invalidRecord`) a bad record failing alone.
  *
  * @example
- * testSink({ name: 'MemorySink', create: async () => { const sink = new MemorySink(); return { sink, read: async () => sink.records.map((r) => r.value) }; }, record: (n) => ({ value: { id: `r${n}` } }) });
+ * import { describe, it } from 'vitest';   // or '@jest/globals', or 'node:test'
+ * import { MemorySink } from '@dynamo-sink/core';
+ * import { testSink } from '@dynamo-sink/core/testing';
+ *
+ * testSink({
+ *   runner: { describe, it },
+ *   name: 'MemorySink',
+ *   create: async () => { const sink = new MemorySink(); return { sink, read: async () => sink.records.map((r) => r.value) }; },
+ *   record: (n) => ({ value: { id: `r${n}` } }),
+ * });
  */
 export function testSink<V>(options: SinkSuiteOptions<V>): void {
+  const { describe, it } = requireRunner(options.runner, 'testSink');
   const expected = options.expected ?? ((record: SinkRecord<V>) => record.value);
   const records = (count: number, from = 0) => Array.from({ length: count }, (_, i) => options.record(from + i));
+  /** Checks that the destination holds exactly these records' values. */
+  const checkHolds = async (read: () => Promise<unknown[]>, written: readonly SinkRecord<V>[], what: string) =>
+    checkEqual(sortJson(await read()), sortJson(written.map(expected)), `${what}: read() must give back the written values (compared as sorted JSON)`);
 
   const withSink = (test: (subject: SinkUnderTest<V>) => Promise<void>) => async () => {
     const subject = await options.create();
@@ -47,21 +66,20 @@ export function testSink<V>(options: SinkSuiteOptions<V>): void {
   describe(`Sink contract: ${options.name}`, () => {
     it('writes every record and resolves with the count', withSink(async ({ sink, read }) => {
       const batch = records(60);
-      const result = await sink.write(batch);
-      expect(result).toEqual({ written: 60, failed: [] });
-      expect(sortJson(await read())).toEqual(sortJson(batch.map(expected)));
+      checkAllWritten(await sink.write(batch), 60, 'write() of 60 records');
+      await checkHolds(read, batch, 'after writing 60 records');
     }));
 
     it('resolves an empty write at once', withSink(async ({ sink, read }) => {
-      expect(await sink.write([])).toEqual({ written: 0, failed: [] });
-      expect(await read()).toEqual([]);
+      checkAllWritten(await sink.write([]), 0, 'write([])');
+      checkEqual(Array.from(await read()), [], 'after write([]), read() must give nothing back');
     }));
 
     it('takes concurrent writes', withSink(async ({ sink, read }) => {
       const batches = [records(30, 0), records(30, 100), records(30, 200)];
       const results = await Promise.all(batches.map((batch) => sink.write(batch)));
-      expect(results.map((result) => result.written)).toEqual([30, 30, 30]);
-      expect(sortJson(await read())).toEqual(sortJson(batches.flat().map(expected)));
+      results.forEach((result, i) => checkAllWritten(result, 30, `concurrent write() ${i + 1} of 3, 30 records each`));
+      await checkHolds(read, batches.flat(), 'after three concurrent writes');
     }));
 
     it('lets open() and close() be called twice', withSink(async ({ sink }) => {
@@ -76,14 +94,14 @@ export function testSink<V>(options: SinkSuiteOptions<V>): void {
       const batch = records(40);
       const writing = sink.write(batch);
       await sink.close?.();
-      expect(sortJson(await read())).toEqual(sortJson(batch.map(expected)));
-      await expect(writing).resolves.toEqual({ written: 40, failed: [] });
+      await checkHolds(read, batch, 'once close() resolved, with a write of 40 records in flight when it was called');
+      checkAllWritten(await writing, 40, 'the write in flight during close()');
     }));
 
     it('refuses writes after close()', withSink(async ({ sink }) => {
       if (!sink.close) return;
       await sink.close();
-      await expect(sink.write(records(1))).rejects.toThrow(/closed/);
+      await checkRejects(sink.write(records(1)), /closed/, 'write() after close() must reject with an error saying the sink is closed');
     }));
 
     if (options.invalidRecord) {
@@ -91,11 +109,13 @@ export function testSink<V>(options: SinkSuiteOptions<V>): void {
       it('fails a bad record alone, with its index, and writes its neighbours', withSink(async ({ sink, read }) => {
         const batch = [options.record(1), invalid(), options.record(2)];
         const result = await sink.write(batch);
-        expect(result.written).toBe(2);
-        expect(result.failed).toHaveLength(1);
-        expect(result.failed[0]).toMatchObject({ index: 1, record: batch[1] });
-        expect(result.failed[0]!.error).toBeInstanceOf(Error);
-        expect(sortJson(await read())).toEqual(sortJson([batch[0]!, batch[2]!].map(expected)));
+        check(result.written === 2, `write() of [good, invalidRecord(), good] must write the 2 good records; written: ${result.written}`);
+        check(result.failed.length === 1, `write() of [good, invalidRecord(), good] must fail exactly the bad record; failed: ${result.failed.length}`);
+        const failure = result.failed[0]!;
+        check(failure.index === 1, `the failure must carry the bad record's index in the call, 1; got ${failure.index}`);
+        checkEqual(failure.record, batch[1], 'the failure must carry the bad record');
+        checkIsError(failure.error, 'the failure must carry an Error');
+        await checkHolds(read, [batch[0]!, batch[2]!], 'after a write with one bad record');
       }));
     }
 
@@ -103,9 +123,18 @@ export function testSink<V>(options: SinkSuiteOptions<V>): void {
   });
 }
 
-/** Compares values regardless of their order and of the order of their fields. */
-function sortJson(values: unknown[]): string[] {
-  return values.map(canonical).sort();
+/** Every record written: none stale, none failed. */
+function checkAllWritten(result: WriteResult<unknown>, count: number, what: string): void {
+  const failed = Array.from(result.failed, (failure) => `record ${failure.index}: ${failure.reason}: ${failure.error.message}`);
+  checkEqual({ written: result.written, stale: result.stale ?? 0, failed }, { written: count, stale: 0, failed: [] }, `${what} must resolve with every record written`);
+}
+
+/**
+ * Compares values regardless of their order and of the order of their fields. (`Array.from`, not `map`: the array
+ * is then this realm's, whichever realm `values` came from, and compares equal to the one built here.)
+ */
+function sortJson(values: readonly unknown[]): string[] {
+  return Array.from(values, canonical).sort();
 }
 
 function canonical(value: unknown): string {

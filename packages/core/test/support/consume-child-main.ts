@@ -1,7 +1,7 @@
 /**
  * The body of each Kafka adapter's crash-test child (test/support/consume-child.ts, run as
  * `node --import tsx test/support/consume-child.ts`), configured by environment (KAFKA_BOOTSTRAP, DYNAMO_ENDPOINT,
- * TOPIC, GROUP_ID, TABLE, WRITE_DELAY_MS). It writes through a slowed DynamoSink so that the test can kill it
+ * TOPIC, GROUP_ID, TABLE, WRITE_DELAY_MS, and PARTITION_KEY: the key spec, `id` unless set). It writes through a slowed DynamoSink so that the test can kill it
  * mid-stream, and on SIGTERM stops cleanly (flush, commit) and exits 0, printing `stopped {stats}`.
  */
 import { DynamoSink, type Sink } from '../../src/index.js';
@@ -15,7 +15,7 @@ export interface ChildSetup {
   readonly bootstrap: string;
   readonly groupId: string;
   readonly topic: string;
-  readonly sink: Sink<JsonObject>;
+  readonly sink: Sink<JsonObject | null>;
 }
 
 export function childEnv(name: string): string {
@@ -26,7 +26,12 @@ export function childEnv(name: string): string {
 
 /** Runs the pipe `start` builds until SIGTERM; the pipe should write 50 records per call, one call per partition at once. */
 export async function runConsumeChild(start: (setup: ChildSetup) => SinkPipe): Promise<void> {
-  const dynamoSink = new DynamoSink({ tableName: childEnv('TABLE'), partitionKey: 'id', client: makeClient(childEnv('DYNAMO_ENDPOINT')), createTable: true });
+  const dynamoSink = new DynamoSink<JsonObject | null>({
+    tableName: childEnv('TABLE'),
+    partitionKey: process.env['PARTITION_KEY'] || 'id',
+    client: makeClient(childEnv('DYNAMO_ENDPOINT')),
+    createTable: true,
+  });
   const pipe = start({
     bootstrap: childEnv('KAFKA_BOOTSTRAP'),
     groupId: childEnv('GROUP_ID'),

@@ -7,7 +7,7 @@ import { ndjsonItemGroups, resolveNdjsonOptions, type NdjsonInput, type NdjsonIt
 
 /**
  * Options of {@link pipeNdjson}: those of `pipeToSink` (but positions are line numbers) and of `ndjsonRecords`.
- * `onCommit` receives a line number: every line up to it is written or failed; resume with `fromLine: committed + 1`.
+ * `onCommit` receives a line number (a bigint): every line up to it is written or failed; resume with `fromLine: Number(line) + 1`.
  * `onFailure` receives failures whose `record.offset` is the line number and whose message starts with `line N:`;
  * for a line that is not a JSON object, `record.value` is the line's text.
  */
@@ -16,7 +16,7 @@ export type NdjsonPipeOptions = Omit<PipeOptions<NdjsonItem, unknown>, 'toRecord
 /**
  * Writes a file or stream of JSON lines into `sink`: the items of {@link ndjsonRecords}, piped as {@link pipeToSink} pipes.
  * Every failure names its line; a bad line fails alone (`invalid-value`) and never stops the stream.
- * Resolves with the totals; `committed` is a line number.
+ * Resolves with the totals; `committed` is a line number, as a decimal string (`fromLine: Number(totals.committed) + 1` resumes after it).
  *
  * @example
  * const totals = await pipeNdjson('events.ndjson', sink, { onFailure: (f) => console.warn(f.error.message) });

@@ -33,11 +33,16 @@ export class FakeRdkafkaConsumer implements RdkafkaConsumerLike {
     return this;
   };
 
-  append(partition: number, values: readonly (string | null)[]): void {
+  /** Appends messages: a value (null for a tombstone), or a value with a key (a string here, bytes on the message). */
+  append(partition: number, values: readonly (string | null | { readonly value: string | null; readonly key: string | null })[]): void {
     const messages = this.log.get(partition) ?? [];
-    for (const value of values) {
+    for (const entry of values) {
+      const { value, key } = typeof entry === 'object' && entry !== null ? entry : { value: entry, key: undefined };
       const offset = messages.length;
-      messages.push({ topic: this.topic, partition, offset, value: value === null ? null : Buffer.from(value), size: 0, timestamp: 1_667_844_200_703 });
+      const message: Message = { topic: this.topic, partition, offset, value: value === null ? null : Buffer.from(value), size: 0, timestamp: 1_667_844_200_703 };
+      // librdkafka gives a message without a key `key: undefined`, and one with a key its bytes.
+      if (key !== undefined) message.key = key === null ? null : Buffer.from(key);
+      messages.push(message);
     }
     this.log.set(partition, messages);
   }
