@@ -8,7 +8,9 @@
  * raw-http (the latency-bound floor), sink (DynamoSink fed records in chunks), ndjson (the same records as NDJSON
  * bytes held in memory, fed in 64 KiB chunks through @dynamo-sink/iterable's pipeNdjson, default options, into a
  * sink built as sink builds it), sink-1-write, sink-plain-client, sink-throttled, sink-latency, and sink-guarded
- * (version-guarded: one conditional PutItem per record) beside sink-batched (the same records as batched puts).
+ * (version-guarded: one conditional PutItem per record) beside sink-batched (the same records as batched puts);
+ * direct (core's direct transport alone over the baseline's batches; direct-json: over bodies written ahead) beside
+ * raw-sigv4 (pre-built bodies, node:http, @smithy/signature-v4) and raw-unsigned, all at the baseline's in-flight count.
  * `--only ndjson,sink` runs just those; `--quick` is 5,000 records, 1 rep.
  *
  * See /work/shared/PERFORMANCE.md for the workload and the targets; report.ts for the ratios and their targets.
@@ -87,11 +89,12 @@ console.log(`${config.records.toLocaleString('en-US')} records, latency ${config
 // Other work on the machine skews items/s far more than CPU-s: show how busy it was.
 const load = () => loadavg()[0]!.toFixed(1);
 const loadBefore = load();
-const { modes, sinkError, ndjsonError } = await runScenarios(config, (line) => console.log(line));
+const { modes, sinkError, ndjsonError, directError } = await runScenarios(config, (line) => console.log(line));
 const machineLoad = `load average ${loadBefore} before, ${load()} after, on ${cpus().length} CPUs`;
 console.log(machineLoad);
 if (sinkError) console.log(`\nsink not run: ${sinkError}`);
 if (ndjsonError) console.log(`\nndjson not run: ${ndjsonError}`);
+if (directError) console.log(`\ndirect not run: ${directError}`);
 const summaries = modes.map(summarize);
 const targets = ratios(summaries);
 console.log(`\n${formatTable(summaries)}\n`);
@@ -101,6 +104,6 @@ if (flags.json) {
   const dir = fileURLToPath(new URL('../../.bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = `${dir}results.json`;
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError, directError }, null, 2));
   console.log(`results written to ${file}`);
 }

@@ -92,6 +92,19 @@ export function ratios(summaries: readonly ModeSummary[]): Ratio[] {
     out.push(info(`${MODE.sinkGuarded} ÷ ${MODE.sinkBatchedSmall}, items/s`, perRep(guarded, batched, 'itemsPerSec', divide)));
     out.push(info(`${MODE.sinkGuarded} ÷ ${MODE.sinkBatchedSmall}, CPU-s per 100k`, perRep(guarded, batched, 'cpuPer100k', divide)));
   }
+  // The direct transport alone, for comparison: how close to the floor it sends, and how far ahead of the SDK.
+  const direct = by.get(MODE.direct);
+  const rawSigned = by.get(MODE.rawSigV4);
+  const rawUnsigned = by.get(MODE.rawUnsigned);
+  for (const [other, against] of [[baseline, MODE.baseline], [rawSigned, MODE.rawSigV4], [rawUnsigned, MODE.rawUnsigned]] as const) {
+    if (!direct || !other) continue;
+    out.push(info(`${MODE.direct} ÷ ${against}, items/s`, perRep(direct, other, 'itemsPerSec', divide)));
+    out.push(info(`${MODE.direct} ÷ ${against}, CPU-s per 100k`, perRep(direct, other, 'cpuPer100k', divide)));
+  }
+  const directJson = by.get(MODE.directJson);
+  if (directJson && rawSigned) out.push(info(`${MODE.directJson} ÷ ${MODE.rawSigV4}, CPU-s per 100k`, perRep(directJson, rawSigned, 'cpuPer100k', divide)));
+  if (direct && directJson) out.push(info(`${MODE.direct} − ${MODE.directJson}, CPU-s per 100k (serializing the input)`, perRep(direct, directJson, 'cpuPer100k', subtract)));
+  if (rawSigned && baseline) out.push(info(`${MODE.rawSigV4} ÷ ${MODE.baseline}, items/s`, perRep(rawSigned, baseline, 'itemsPerSec', divide)));
   const raw = by.get(MODE.rawLatencyBound);
   const bound = by.get(MODE.sinkLatencyBound);
   if (raw && bound) {

@@ -1,9 +1,11 @@
 /** The modes the bench alternates between, each against a fake endpoint, and the checks made after each run. */
 import { makeClient } from './aws-sdk.js';
 import { runBaseline } from './baseline.js';
+import { loadDirectTransport, runDirect, runDirectJson } from './direct-runner.js';
 import { startEndpoint, type Endpoint, type EndpointStats } from './endpoint-process.js';
 import { measure, type Sample } from './measure.js';
 import { runRawHttp } from './raw-http.js';
+import { runRawSigV4 } from './raw-sigv4.js';
 import { loadPipeNdjson, ndjsonChunks, prepareNdjson } from './ndjson-runner.js';
 import { loadDynamoSink, openSink, prepareSink, sinkInputs, type SinkClient, type SinkFeed } from './sink-runner.js';
 import { makeRecords, marshalledBatches, requestBodies } from './workload.js';
@@ -65,6 +67,14 @@ export const MODE = {
   sinkLatencyBound: 'sink-latency',
   sinkGuarded: 'sink-guarded',
   sinkBatchedSmall: 'sink-batched',
+  /** The direct transport alone over the baseline's pre-marshalled batches, at the baseline's in-flight count. */
+  direct: 'direct',
+  /** The same over request bodies written ahead (`sendJson`): the direct transport without serialization. */
+  directJson: 'direct-json',
+  /** The floor at the baseline's in-flight count: pre-built bodies over node:http, signed with @smithy/signature-v4. */
+  rawSigV4: 'raw-sigv4',
+  /** The same unsigned: what signing costs. */
+  rawUnsigned: 'raw-unsigned',
 } as const;
 
 const KEYS = { hashKey: 'year_month', rangeKey: 'rest_of_ts', trackKeys: true } as const;
@@ -76,13 +86,14 @@ export const THROTTLED_MAX_RETRIES = 10;
 export async function runScenarios(
   config: BenchConfig,
   log: (line: string) => void,
-): Promise<{ modes: ModeResult[]; sinkError?: string; ndjsonError?: string }> {
+): Promise<{ modes: ModeResult[]; sinkError?: string; ndjsonError?: string; directError?: string }> {
   const endpoint = await startEndpoint({ latencyMs: config.latencyMs, cpus: config.endpointCpus, ...KEYS });
   const throttled = await startEndpoint({ latencyMs: config.latencyMs, throttle: config.throttle, cpus: config.endpointCpus, ...KEYS });
   try {
     const DynamoSink = await loadDynamoSink();
     const wantsNdjson = config.only.length === 0 || config.only.includes(MODE.ndjson);
     const pipeNdjson = wantsNdjson ? await loadPipeNdjson() : undefined;
+    const directTransport = await loadDirectTransport();
     const records = makeRecords(Math.max(config.records, config.latencyBound.records));
     const main = records.slice(0, config.records);
     const small = records.slice(0, config.latencyBound.records);
@@ -104,7 +115,57 @@ export async function runScenarios(
           return { run: () => runRawHttp(endpoint.url, bodies, config.latencyBound.inFlight), failed: () => 0, dispose: () => {} };
         },
       },
+      {
+        name: MODE.rawSigV4, endpoint, records: main.length, inFlight: config.inFlight,
+        async prepare() {
+          const bodies = requestBodies(marshalledBatches(main));
+          return { run: () => runRawSigV4(endpoint.url, bodies, config.inFlight), failed: () => 0, dispose: () => {} };
+        },
+      },
+      {
+        name: MODE.rawUnsigned, endpoint, records: main.length, inFlight: config.inFlight,
+        async prepare() {
+          const bodies = requestBodies(marshalledBatches(main));
+          return { run: () => runRawHttp(endpoint.url, bodies, config.inFlight), failed: () => 0, dispose: () => {} };
+        },
+      },
     ];
+    if (!(directTransport instanceof Error)) {
+      const create = directTransport;
+      modes.push({
+        name: MODE.directJson, endpoint, records: main.length, inFlight: config.inFlight,
+        async prepare() {
+          const bodies = requestBodies(marshalledBatches(main));
+          const client = makeClient(endpoint.url, sockets);
+          const transport = create(client, { maxSockets: sockets });
+          return {
+            run: () => runDirectJson(transport, bodies, config.inFlight),
+            failed: () => 0,
+            dispose: () => {
+              transport.destroy();
+              client.destroy();
+            },
+          };
+        },
+      });
+      modes.push({
+        name: MODE.direct, endpoint, records: main.length, inFlight: config.inFlight,
+        async prepare() {
+          const batches = marshalledBatches(main);
+          // The client is the transport's configuration (credentials, region, endpoint); its own handler stays idle.
+          const client = makeClient(endpoint.url, sockets);
+          const transport = create(client, { maxSockets: sockets });
+          return {
+            run: () => runDirect(transport, batches, config.inFlight),
+            failed: () => 0,
+            dispose: () => {
+              transport.destroy();
+              client.destroy();
+            },
+          };
+        },
+      });
+    }
     if (!(DynamoSink instanceof Error)) {
       // The sink builds its own client from `clientConfig` (as users do), except in sink-plain-client,
       // which hands it the baseline's untuned client to show what the sink itself costs.
@@ -164,6 +225,7 @@ export async function runScenarios(
       modes: results,
       ...(DynamoSink instanceof Error ? { sinkError: DynamoSink.message } : {}),
       ...(pipeNdjson instanceof Error ? { ndjsonError: pipeNdjson.message } : {}),
+      ...(directTransport instanceof Error ? { directError: directTransport.message } : {}),
     };
   } finally {
     endpoint.stop();

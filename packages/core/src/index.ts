@@ -21,7 +21,10 @@ export type {
   AttributeOptions,
   WriteMode,
   DeleteMode,
+  TransportKind,
 } from './dynamo/options.js';
+export { directTransport, Crc32MismatchError, RequestTimeoutError, type DirectTransport, type DirectTransportOptions } from './dynamo/direct/index.js';
+export { sdkTransport, type Transport, type Operations, type OperationName } from './dynamo/transport.js';
 export type { SinkEvents, BatchWrittenEvent, RetryEvent, ThrottleEvent } from './dynamo/events.js';
 export { parseKeySpec, type KeySpec, type KeyType } from './dynamo/key-spec.js';
 export { compileStrftime, type CompiledPattern } from './dynamo/strftime.js';

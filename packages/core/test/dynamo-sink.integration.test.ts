@@ -26,13 +26,15 @@ async function scanRaw(client: DynamoDBClient, tableName: string) {
 }
 
 describe.each([
-  ['dynalite', () => startDynalite()],
-  ['DynamoDB Local', () => startDynamoDBLocal()],
-])('DynamoSink on %s', (_name, start) => {
+  ['dynalite', 'sdk', () => startDynalite()],
+  ['dynalite', 'direct', () => startDynalite()],
+  ['DynamoDB Local', 'sdk', () => startDynamoDBLocal()],
+  ['DynamoDB Local', 'direct', () => startDynamoDBLocal()],
+] as const)('DynamoSink on %s, transport %s', (_name, transport, start) => {
   let server: TestServer;
   let client: DynamoDBClient;
   const sinkOn = (endpoint: string, options: Omit<DynamoSinkOptions, 'client'>) =>
-    new DynamoSink({ client: makeClient(endpoint), retry: FAST_RETRY, ...options });
+    new DynamoSink({ client: makeClient(endpoint), transport, retry: FAST_RETRY, ...options });
 
   beforeAll(async () => {
     server = await start();

@@ -2,7 +2,7 @@
 // results and events the packages hand out (records carry the source's own data, and are left out here).
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { BatchWrittenEvent, RetryEvent, ThrottleEvent, WriteResult } from '../src/index.js';
-import type { CommitEvent, KafkaPosition, KafkaRunStats } from '../src/kafka/index.js';
+import type { CommitEvent, KafkaPosition, KafkaRunStats } from '../../kafka-common/src/index.js';
 import { ScriptedSink } from '../src/testing/index.js';
 
 /** True if a bigint can occur anywhere in T (Errors aside: JSON.stringify takes their own fields, none a bigint here). */

@@ -44,13 +44,15 @@ async function writeAll<V>(sink: DynamoSink<V>, stream: readonly SinkRecord<V>[]
 const sorted = (items: Map<string, Record<string, unknown>>) => [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
 
 describe.each([
-  ['dynalite', () => startDynalite()],
-  ['DynamoDB Local', () => startDynamoDBLocal()],
-])('Write semantics on %s', (name, start) => {
+  ['dynalite', 'sdk', () => startDynalite()],
+  ['dynalite', 'direct', () => startDynalite()],
+  ['DynamoDB Local', 'sdk', () => startDynamoDBLocal()],
+  ['DynamoDB Local', 'direct', () => startDynamoDBLocal()],
+] as const)('Write semantics on %s, transport %s', (name, transport, start) => {
   let server: TestServer;
   let client: DynamoDBClient;
   const sinkOn = <V = ChangeValue | null>(endpoint: string, options: Omit<DynamoSinkOptions<V>, 'client'>) =>
-    new DynamoSink<V>({ client: makeClient(endpoint), retry: FAST_RETRY, createTable: true, ...options });
+    new DynamoSink<V>({ client: makeClient(endpoint), transport, retry: FAST_RETRY, createTable: true, ...options });
 
   beforeAll(async () => {
     server = await start();

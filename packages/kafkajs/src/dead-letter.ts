@@ -1,5 +1,5 @@
-import type { DeadLetter as AnyDeadLetter, DeadLetterHandler as AnyDeadLetterHandler } from '@dynamo-sink/core/kafka';
-import { deadLetterHeaders } from '@dynamo-sink/core/kafka';
+import type { DeadLetter as AnyDeadLetter, DeadLetterHandler as AnyDeadLetterHandler } from '@dynamo-sink/kafka-common';
+import { deadLetterToProducer } from '@dynamo-sink/kafka-common';
 import type { KafkaMessage, Producer } from 'kafkajs';
 
 /** A message that can never be written, as `onDeadLetter` receives it: `message` is the kafkajs `KafkaMessage`. */
@@ -20,10 +20,5 @@ export type DeadLetterHandler<V = unknown> = AnyDeadLetterHandler<V, KafkaMessag
  * new KafkaSinkConsumer({ consumer, sink, topics: ['events'], onDeadLetter: deadLetterToTopic(producer, 'events.dead-letter') });
  */
 export function deadLetterToTopic(producer: Producer, topic: string): DeadLetterHandler {
-  if (typeof producer?.send !== 'function') throw new TypeError('Expected `producer` to be a kafkajs Producer');
-  if (typeof topic !== 'string' || topic === '') throw new TypeError(`Expected \`topic\` to be a topic name, got ${String(topic)}`);
-  return async (letter) => {
-    const headers = { ...letter.message.headers, ...deadLetterHeaders(letter, letter.message.timestamp) };
-    await producer.send({ topic, messages: [{ key: letter.message.key, value: letter.message.value, headers }] });
-  };
+  return deadLetterToProducer<KafkaMessage>(producer, topic, 'a kafkajs Producer');
 }

@@ -1,4 +1,4 @@
-import type { Deserializer as AnyDeserializer } from '@dynamo-sink/core/kafka';
+import type { Deserializer as AnyDeserializer } from '@dynamo-sink/kafka-common';
 import type { KafkaMessage } from 'kafkajs';
 
 /** Turns a kafkajs message into a record's value. Throw (or reject) to send the message to the dead-letter handler. */

@@ -2,5 +2,5 @@ export { KafkaSinkConsumer, type KafkaSinkStats } from './kafka-sink-consumer.js
 export type { KafkaSinkConsumerOptions } from './options.js';
 export type { Deserializer } from './deserializer.js';
 export { deadLetterToTopic, type DeadLetter, type DeadLetterHandler } from './dead-letter.js';
-// Shared with @dynamo-sink/node-rdkafka through core; re-exported so this package's API stays whole.
-export * from '@dynamo-sink/core/kafka/adapter-api';
+// Shared with the other Kafka adapters through @dynamo-sink/kafka-common; re-exported so this package's API stays whole.
+export * from '@dynamo-sink/kafka-common/adapter-api';

@@ -1,7 +1,6 @@
-import type { EachBatchPayload } from 'kafkajs';
-import { RunControl, type JsonObject, type KafkaRunStats } from '@dynamo-sink/core/kafka';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { EachBatchRun, type EachBatchClient, type JsonObject, type KafkaRunStats } from '@dynamo-sink/kafka-common';
 import { resolveOptions, type KafkaSinkConsumerOptions, type ResolvedOptions } from './options.js';
-import { PartitionBatch, type BatchHost } from './partition-batch.js';
 
 /** What `run()` resolves with: records the sink reported written, messages handed to `onDeadLetter`. */
 export interface KafkaSinkStats extends KafkaRunStats {}
@@ -24,26 +23,16 @@ export interface KafkaSinkStats extends KafkaRunStats {}
  * await pipe.run(); // until stop(), or rejects with the error that stopped it
  */
 export class KafkaSinkConsumer<V = JsonObject | null> {
-  private readonly options: ResolvedOptions<V>;
-  private readonly control = new RunControl('KafkaSinkConsumer');
-  private starting: Promise<void> | undefined;
-  private readonly resumeTimers = new Map<string, NodeJS.Timeout>();
-  private readonly host: BatchHost<V>;
+  private readonly pipe: EachBatchRun<V, EachBatchPayload>;
 
   constructor(options: KafkaSinkConsumerOptions<V>) {
-    this.options = resolveOptions(options);
-    this.host = {
-      options: this.options,
-      isActive: () => !this.control.isStopping,
-      fail: (error) => void this.halt(error),
-      backOff: (topic, partition, retryAfterMs) => this.backOff(topic, partition, retryAfterMs),
-      counted: this.control.counted,
-    };
+    const resolved = resolveOptions(options);
+    this.pipe = new EachBatchRun(resolved, kafkajsClient(resolved));
   }
 
   /** Totals so far. */
   get stats(): KafkaSinkStats {
-    return this.control.stats;
+    return this.pipe.stats;
   }
 
   /**
@@ -51,32 +40,8 @@ export class KafkaSinkConsumer<V = JsonObject | null> {
    * totals. Rejects with a `KafkaSinkError` when writing cannot go on (after committing what was written), or with
    * kafkajs's error when the consumer crashes for good. Call it once.
    */
-  async run(): Promise<KafkaSinkStats> {
-    this.control.begin();
-    const { consumer } = this.options;
-    const removeCrashListener = consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) void this.halt(payload.error);
-    });
-    this.starting = (async () => {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.eachBatch(payload),
-      });
-    })();
-    try {
-      await this.starting;
-    } catch (error) {
-      void this.halt(error instanceof Error ? error : new Error(String(error)));
-    }
-    try {
-      return await this.control.finished();
-    } finally {
-      removeCrashListener();
-    }
+  run(): Promise<KafkaSinkStats> {
+    return this.pipe.run();
   }
 
   /**
@@ -84,47 +49,37 @@ export class KafkaSinkConsumer<V = JsonObject | null> {
    * Idempotent; safe to call before `run()` has joined the group.
    */
   stop(): Promise<void> {
-    return this.halt();
-  }
-
-  private halt(error?: Error): Promise<void> {
-    return this.control.halt(error, async () => {
-      for (const timer of this.resumeTimers.values()) clearTimeout(timer);
-      this.resumeTimers.clear();
-      // A consumer stopped while joining would start fetching after the stop: let the join finish first.
-      await this.starting?.catch(() => {});
-      try {
-        // disconnect() stops the runner, which waits for every eachBatch in progress (and so for their commits).
-        await this.options.consumer.disconnect();
-      } catch (disconnectError) {
-        this.control.fail(disconnectError instanceof Error ? disconnectError : new Error(String(disconnectError)));
-      }
-    });
-  }
-
-  private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { topic, partition } = payload.batch;
-    // A batch fetched before its partition was paused, or after the consumer began to stop, is left for later.
-    if (this.control.isStopping || this.resumeTimers.has(partitionKey(topic, partition)) || payload.batch.messages.length === 0) return;
-    await new PartitionBatch(payload, this.host).run();
-  }
-
-  /** The sink is saturated: stop fetching this partition for a while; its unwritten records are fetched again after. */
-  private backOff(topic: string, partition: number, retryAfterMs: number): void {
-    const key = partitionKey(topic, partition);
-    if (this.control.isStopping || this.resumeTimers.has(key)) return;
-    const { consumer } = this.options;
-    consumer.pause([{ topic, partitions: [partition] }]);
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(key);
-      try {
-        consumer.resume([{ topic, partitions: [partition] }]);
-      } catch {
-        // The consumer restarted or stopped meanwhile: nothing is paused any more.
-      }
-    }, Math.max(0, retryAfterMs));
-    this.resumeTimers.set(key, timer);
+    return this.pipe.stop();
   }
 }
 
-const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+/** Errors that mean this member is leaving the generation: the partitions may be given to someone else. */
+const MEMBERSHIP_LOST = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR_FOR_GROUP']);
+
+/** How kafkajs runs: `fromBeginning` at subscribe, commits through the batch, a CRASH event, rebalances rethrown. */
+function kafkajsClient<V>(options: ResolvedOptions<V>): EachBatchClient<EachBatchPayload> {
+  const consumer: Consumer = options.consumer;
+  return {
+    consumerName: 'KafkaSinkConsumer',
+    consumer,
+    async subscribeAndRun(eachBatch) {
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => eachBatch(payload),
+      });
+    },
+    commit: (payload, { topic, partition, offset }) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
+    isMembershipLost: (error) => MEMBERSHIP_LOST.has((error as { type?: string })?.type ?? ''),
+    // kafkajs rejoins the group on a rebalance error, and restarts (or crashes) on the others.
+    batchFailed(error) {
+      throw error;
+    },
+    watchCrashes: (crashed) =>
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) crashed(payload.error);
+      }),
+  };
+}

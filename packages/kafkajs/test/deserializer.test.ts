@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { LosslessNumber } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { jsonDeserializer } from '../src/index.js';
-import { toSinkRecord } from '../src/to-sink-record.js';
+import { eachBatchRecord as toSinkRecord } from '@dynamo-sink/kafka-common';
 
 const message = (value: string | Buffer | null, extra: Partial<KafkaMessage> = {}): KafkaMessage =>
   ({

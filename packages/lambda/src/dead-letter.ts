@@ -1,5 +1,5 @@
 import type { SinkRecord } from '@dynamo-sink/core';
-import type { DeadLetterReason } from '@dynamo-sink/core/kafka';
+import type { DeadLetterReason } from '@dynamo-sink/kafka-common';
 
 /** Which kind of event source mapping invoked the handler. */
 export type EventSourceKind = 'kafka' | 'sqs' | 'kinesis';

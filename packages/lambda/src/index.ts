@@ -10,5 +10,5 @@ export { LambdaBatchError, type BatchSummary } from './batch-summary.js';
 export type { InvocationContext } from './invoke.js';
 export type { RemainingTime } from './time-budget.js';
 // The default deserializer and its parser, from core, for deserializers that wrap them.
-export { jsonDeserializer, type JsonObject } from '@dynamo-sink/core/kafka';
+export { jsonDeserializer, type JsonObject } from '@dynamo-sink/kafka-common';
 export { parseJson } from '@dynamo-sink/core';

@@ -1,5 +1,5 @@
 import type { SinkRecord } from '@dynamo-sink/core';
-import { kafkaSinkRecord } from '@dynamo-sink/core/kafka';
+import { kafkaSinkRecord } from '@dynamo-sink/kafka-common';
 import type { MSKEvent, MSKRecord, SelfManagedKafkaEvent, SelfManagedKafkaRecord } from 'aws-lambda';
 import type { BatchEntry } from './settle-batch.js';
 
@@ -46,7 +46,7 @@ export function kafkaEntries(event: KafkaEvent): BatchEntry<KafkaMessage>[] {
   return entries;
 }
 
-/** The record for a decoded message: the same fields the Kafka adapters give (see core's `kafkaSinkRecord`). */
+/** The record for a decoded message: the same fields the Kafka adapters give (see @dynamo-sink/kafka-common's `kafkaSinkRecord`). */
 export function kafkaRecord<V>(message: KafkaMessage, value: V): SinkRecord<V> {
   return kafkaSinkRecord(value, {
     topic: message.topic,

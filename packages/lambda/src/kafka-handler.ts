@@ -1,5 +1,5 @@
 import { ConfigError } from '@dynamo-sink/core';
-import type { JsonObject } from '@dynamo-sink/core/kafka';
+import type { JsonObject } from '@dynamo-sink/kafka-common';
 import { LambdaBatchError } from './batch-summary.js';
 import { describeNotDone, invoke, rejectIfNothingDone, type InvocationContext } from './invoke.js';
 import { kafkaEntries, kafkaRecord, type KafkaEvent, type KafkaMessage } from './kafka-event.js';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '@dynamo-sink/core/kafka';
+import type { JsonObject } from '@dynamo-sink/kafka-common';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { invoke, rejectIfNothingDone, type InvocationContext } from './invoke.js';
 import { kinesisEntries, kinesisRecord, type KinesisMessage } from './kinesis-event.js';

@@ -1,5 +1,5 @@
 import { ConfigError, type Sink } from '@dynamo-sink/core';
-import { checkSink, jsonDeserializer, optionalFunction, wholeNumber } from '@dynamo-sink/core/kafka';
+import { checkSink, jsonDeserializer, optionalFunction, wholeNumber } from '@dynamo-sink/kafka-common';
 import type { BatchSummary } from './batch-summary.js';
 import type { DeadLetterHandler } from './dead-letter.js';
 

@@ -1,5 +1,5 @@
 import { isSinkBackpressureError, isWriteError, type RecordFailure, type SinkRecord } from '@dynamo-sink/core';
-import type { DeadLetterReason } from '@dynamo-sink/core/kafka';
+import type { DeadLetterReason } from '@dynamo-sink/kafka-common';
 import type { BatchSummary } from './batch-summary.js';
 import type { DeadLetter, EventSourceKind } from './dead-letter.js';
 import type { ResolvedHandlerOptions } from './options.js';

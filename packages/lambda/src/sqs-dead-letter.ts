@@ -3,7 +3,7 @@
  * entry, so that `@aws-sdk/client-sqs` is loaded only by the functions that use it.
  */
 import { SQSClient, SendMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_HEADERS } from '@dynamo-sink/core/kafka';
+import { DEAD_LETTER_HEADERS } from '@dynamo-sink/kafka-common';
 import { createHash } from 'node:crypto';
 import type { DeadLetter, DeadLetterHandler } from './dead-letter.js';
 import type { KafkaMessage } from './kafka-event.js';

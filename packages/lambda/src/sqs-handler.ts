@@ -1,4 +1,4 @@
-import type { JsonObject } from '@dynamo-sink/core/kafka';
+import type { JsonObject } from '@dynamo-sink/kafka-common';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { invoke, rejectIfNothingDone, type InvocationContext } from './invoke.js';
 import { resolveHandlerOptions, type HandlerOptions } from './options.js';

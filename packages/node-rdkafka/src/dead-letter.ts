@@ -1,5 +1,5 @@
-import type { DeadLetter as AnyDeadLetter, DeadLetterHandler as AnyDeadLetterHandler } from '@dynamo-sink/core/kafka';
-import { deadLetterHeaders } from '@dynamo-sink/core/kafka';
+import type { DeadLetter as AnyDeadLetter, DeadLetterHandler as AnyDeadLetterHandler } from '@dynamo-sink/kafka-common';
+import { deadLetterHeaders } from '@dynamo-sink/kafka-common';
 import type { DeliveryReport, LibrdKafkaError, Message, MessageHeader, Producer } from 'node-rdkafka';
 
 /** A message that can never be written, as `onDeadLetter` receives it: `message` is the node-rdkafka `Message`. */

@@ -11,7 +11,7 @@ import {
   type JsonObject,
   type KafkaSinkOptions,
   type ResolvedKafkaSinkOptions,
-} from '@dynamo-sink/core/kafka';
+} from '@dynamo-sink/kafka-common';
 import type { ConsumerGlobalConfig, ConsumerTopicConfig, Message } from 'node-rdkafka';
 import type { CreateConsumer } from './consumer-like.js';
 

@@ -1,5 +1,5 @@
 import { CommitTracker } from '@dynamo-sink/core';
-import { decodeMessages, settleSlice, writeDecoded, type DecodedMessage, type KafkaPosition, type KafkaSinkError, type SettleTarget } from '@dynamo-sink/core/kafka';
+import { decodeMessages, settleSlice, writeDecoded, type DecodedMessage, type KafkaPosition, type KafkaSinkError, type SettleTarget } from '@dynamo-sink/kafka-common';
 import type { Message } from 'node-rdkafka';
 import type { ResolvedOptions } from './options.js';
 import { toSinkRecord } from './to-sink-record.js';

@@ -1,4 +1,4 @@
-import { RunControl, type JsonObject, type KafkaRunStats } from '@dynamo-sink/core/kafka';
+import { RunControl, type JsonObject, type KafkaRunStats } from '@dynamo-sink/kafka-common';
 import rdkafka, { type LibrdKafkaError, type Message, type TopicPartition, type TopicPartitionOffset } from 'node-rdkafka';
 import type { RdkafkaConsumerLike } from './consumer-like.js';
 import { resolveOptions, type RdkafkaSinkConsumerOptions, type ResolvedOptions } from './options.js';

@@ -1,8 +1,8 @@
 import type { SinkRecord } from '@dynamo-sink/core';
-import { kafkaSinkRecord } from '@dynamo-sink/core/kafka';
+import { kafkaSinkRecord } from '@dynamo-sink/kafka-common';
 import type { Message, MessageHeader } from 'node-rdkafka';
 
-/** The record for a decoded node-rdkafka message (see core's `kafkaSinkRecord`): a repeated header keeps its last value. */
+/** The record for a decoded node-rdkafka message (see @dynamo-sink/kafka-common's `kafkaSinkRecord`): a repeated header keeps its last value. */
 export function toSinkRecord<V>(message: Message, value: V): SinkRecord<V> {
   return kafkaSinkRecord(value, {
     topic: message.topic,

@@ -8,6 +8,7 @@ import { ItemBuilder, PrepareError } from './item-builder.js';
 import { parseKeySpec, type KeySpec } from './key-spec.js';
 import { resolveOptions, TABLE_NAME, TABLE_NAME_RULE, type DynamoClientLike, type DynamoSinkOptions, type ResolvedOptions } from './options.js';
 import { prepareTable } from './table.js';
+import { directTransport } from './direct/index.js';
 import { sdkTransport, type Transport } from './transport.js';
 import { WriteCall } from './write-call.js';
 
@@ -58,7 +59,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     this.fixedTable = typeof tableName === 'string' ? tableName : undefined;
     this.ownsClient = !options.client;
     this.client = options.client ?? createClient(options, this.options.maxInFlight);
-    this.transport = sdkTransport(this.client);
+    this.transport = this.options.transport === 'sdk' ? sdkTransport(this.client) : directOver(this.client, this.options.maxInFlight);
     this.writer = new BatchWriter<WriteCall<V>>({
       transport: this.transport,
       maxInFlight: this.options.maxInFlight,
@@ -111,6 +112,7 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     this.closing ??= (async () => {
       for (const state of this.tables.values()) await state.preparing?.catch(() => {});
       await this.writer.idle();
+      this.transport.destroy?.();
       if (this.ownsClient) (this.client as DynamoDBClient).destroy();
     })();
     return this.closing;
@@ -220,6 +222,15 @@ function checkAttributeClashes(options: ResolvedOptions, keys: (string | undefin
     const other = seen.get(attribute);
     if (other) throw new ConfigError(`\`${option}\` "${attribute}" is also ${other}; give it an attribute of its own`);
     seen.set(attribute, `\`${option}\``);
+  }
+}
+
+/** The direct transport over a DynamoDBClient's config; anything else (a fake, a bare `{ send }`) can only go through `send`. */
+function directOver(client: DynamoClientLike, maxInFlight: number): Transport {
+  try {
+    return directTransport(client as DynamoDBClient, { maxSockets: Math.max(50, maxInFlight) });
+  } catch (error) {
+    throw new ConfigError(`\`transport: 'direct'\` needs a DynamoDBClient, whose config gives credentials, region and endpoint: ${(error as Error).message}; pass \`transport: 'sdk'\` for other clients`, { cause: error });
   }
 }
 

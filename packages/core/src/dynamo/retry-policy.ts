@@ -35,7 +35,7 @@ interface ErrorShape {
   name?: string;
   code?: string;
   $retryable?: unknown;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
 }
 
 export function isThrottling(error: unknown): boolean {
@@ -49,6 +49,8 @@ export function classifyError(error: unknown): ErrorKind {
   if (name === 'ValidationException') return 'invalid';
   if (shape.code && NETWORK_CODES.has(shape.code)) return 'retry';
   if (shape.$retryable) return 'retry';
+  // A signature refused for a skewed clock: the client corrected its offset, so the next try is signed right.
+  if (shape.$metadata?.clockSkewCorrected) return 'retry';
   const status = shape.$metadata?.httpStatusCode;
   if (status !== undefined && status >= 500) return 'retry';
   // No HTTP status at all: the request never got an answer (socket hang up, aborted), so it may not have run.

@@ -42,6 +42,8 @@ export type OperationName = keyof Operations;
  */
 export interface Transport {
   send<O extends OperationName>(operation: O, input: Operations[O][0]): Promise<Operations[O][1]>;
+  /** Releases connections the transport holds itself (the SDK client's are the client's). */
+  destroy?(): void;
 }
 
 const COMMANDS = {

@@ -3,6 +3,7 @@
  * dependencies from the npm registry), jest and @types/node; the fixture's sources; tsconfigs for `module: nodenext`
  * and for `module: commonjs`.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -91,6 +92,9 @@ export async function createThrowawayProject(tarballs: readonly Tarball[], fixtu
         throw new Error(`${tarball.manifest.name} has the peer dependency ${peer}, which is not installed in ${tarball.pkg.folder}: add it to its devDependencies`);
       }
       const target = join(dir, 'node_modules', peer);
+      // Already installed as another tarball's dependency (the destination service depends on kafkajs), or as a
+      // tarball itself (@dynamo-sink/node-rdkafka, an optional peer of the service).
+      if (existsSync(target)) continue;
       await mkdir(join(target, '..'), { recursive: true });
       await symlink(path, target, 'dir');
       linkedPeers.set(peer, path);

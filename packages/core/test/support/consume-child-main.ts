@@ -5,7 +5,7 @@
  * mid-stream, and on SIGTERM stops cleanly (flush, commit) and exits 0, printing `stopped {stats}`.
  */
 import { DynamoSink, type Sink } from '../../src/index.js';
-import type { JsonObject } from '../../src/kafka/index.js';
+import type { JsonObject } from '../../../kafka-common/src/index.js';
 import { delayed } from './dynamo-table.js';
 import type { SinkPipe } from './kafka-scenarios.js';
 import { makeClient } from './servers.js';

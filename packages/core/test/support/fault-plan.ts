@@ -19,7 +19,20 @@ export type Fault =
   /** Destroy the connection without forwarding: nothing is written, the client sees a network error. */
   | { readonly kind: 'drop-before-upstream' }
   /** Forward, let the write happen, then destroy the connection: written, yet the client sees a network error. */
-  | { readonly kind: 'drop-after-upstream' };
+  | { readonly kind: 'drop-after-upstream' }
+  /**
+   * Forward, let the write happen, then damage the answer on its way back: one letter of the body changes case (it
+   * stays JSON, so only a client that checks `x-amz-crc32` notices), under the CRC32 of the intact body.
+   */
+  | { readonly kind: 'corrupt-body' }
+  /** Forward, let the write happen, then answer the intact body under a wrong `x-amz-crc32` header. */
+  | { readonly kind: 'corrupt-crc' }
+  /**
+   * Judge the call by a server clock `skewMs` away from this machine's (positive: ahead). A request signed more than
+   * 15 minutes off that clock gets HTTP 400 InvalidSignatureException ("Signature expired"), nothing written; others
+   * are forwarded. Either way the answer's `Date` header tells the skewed time, as a real server's would.
+   */
+  | { readonly kind: 'clock-skew'; readonly skewMs: number };
 
 export type FaultKind = Fault['kind'];
 
@@ -40,6 +53,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'server-error',
   'drop-before-upstream',
   'drop-after-upstream',
+  'corrupt-body',
+  'corrupt-crc',
+  'clock-skew',
 ];
 
 const PASS: Fault = { kind: 'pass' };

@@ -1,33 +1,33 @@
 /**
  * The Kafka adapters' integration scenarios, written once and run by each adapter (`@dynamo-sink/kafkajs`,
- * `@dynamo-sink/node-rdkafka`) through a small {@link KafkaAdapterLauncher}: librdkafka's mock cluster (kafka-mock.ts)
- * in, DynamoSink on dynalite (servers.ts) out.
+ * `@dynamo-sink/node-rdkafka`, `@dynamo-sink/confluent-kafka`) through a small {@link KafkaAdapterLauncher}:
+ * librdkafka's mock cluster (kafka-mock.ts) in, DynamoSink on dynalite (servers.ts) out.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoSink, MemorySink, WriteError, type Sink, type SinkRecord } from '../../src/index.js';
-import { DEAD_LETTER_HEADERS, KafkaSinkError, type JsonObject } from '../../src/kafka/index.js';
+import { DEAD_LETTER_HEADERS, KafkaSinkError, type JsonObject } from '../../../kafka-common/src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanTable } from './dynamo-table.js';
+import { delayed, scanTable } from './dynamo-table.js';
 import { startKafkaMock, type KafkaMock } from './kafka-mock.js';
 import { ScriptedSink } from './scripted-sink.js';
 import { makeClient, startDynalite, type TestServer } from './servers.js';
 import { waitUntil } from './wait-until.js';
 import { tableDifferences, workload } from './workload.js';
 
-/** What `run()` of either adapter resolves with. */
+/** What `run()` of every adapter resolves with. */
 export interface PipeStats {
   readonly written: number;
   readonly deadLettered: number;
 }
 
-/** Either adapter's consumer, as the scenarios drive it. */
+/** An adapter's consumer, as the scenarios drive it. */
 export interface SinkPipe {
   run(): Promise<PipeStats>;
   stop(): Promise<void>;
 }
 
-/** A dead letter as the scenarios read it: the fields both adapters' `DeadLetter` have. */
+/** A dead letter as the scenarios read it: the fields every adapter's `DeadLetter` has. */
 export interface LetterSeen {
   readonly reason: string;
   readonly error: Error;
@@ -36,7 +36,7 @@ export interface LetterSeen {
   readonly message: { readonly value?: Buffer | null; readonly timestamp?: string | number };
 }
 
-/** The options both adapters take, in the scenarios' terms; `tuning` is spread into the adapter's own options. */
+/** The options every adapter takes, in the scenarios' terms; `tuning` is spread into the adapter's own options. */
 export interface PipeSettings {
   readonly groupId: string;
   /** A client name for the adapter's consumer (kafkajs's clientId). */
@@ -47,6 +47,8 @@ export interface PipeSettings {
   readonly writesInFlightPerPartition?: number;
   readonly onDeadLetter?: (letter: LetterSeen) => void | Promise<void>;
   readonly onCommit?: (commit: { partition: number; offset: string }) => void;
+  /** Called with the partitions of each assignment the member receives, sorted (the rebalance scenario needs it). */
+  readonly onAssigned?: (partitions: number[]) => void;
   readonly tuning?: Record<string, unknown>;
 }
 
@@ -64,7 +66,7 @@ export interface KafkaAdapterLauncher {
   readonly crashChild: { readonly script: string; readonly packageDir: string; readonly firstLine: string };
 }
 
-/** The options both adapters take, from the scenario's settings, to spread into the adapter's own (reading from the beginning). */
+/** The options every adapter takes, from the scenario's settings, to spread into the adapter's own (reading from the beginning). */
 export function sharedOptions({ sink, topic, recordsPerWrite, writesInFlightPerPartition, onDeadLetter, onCommit, tuning }: PipeSettings) {
   return { sink, topics: [topic], fromBeginning: true, recordsPerWrite, writesInFlightPerPartition, onDeadLetter, onCommit, ...tuning };
 }
@@ -289,6 +291,76 @@ export function testKafkaCrash(launcher: KafkaAdapterLauncher): void {
       expect(second.output()).toMatch(new RegExp(`^${launcher.crashChild.firstLine}\\nstopped \\{"written":\\d+,"deadLettered":\\d+\\}\\n$`));
 
       expect(tableDifferences(await scanTable(dynamo.endpoint, 'crash'), expected)).toEqual([]);
+    });
+  });
+}
+
+/**
+ * Scaling out: a second member joins the group midway; the partitions are split between the two, and nothing is lost
+ * in the handover (writes in flight finish and are committed before a partition is given up). The launcher must
+ * report assignments through `onAssigned`.
+ */
+export function testKafkaRebalance(launcher: KafkaAdapterLauncher): void {
+  describe(`two ${launcher.name}s in one group`, () => {
+    const servers = useKafkaAndDynamo();
+
+    it('split the partitions after a rebalance midway and lose nothing', { timeout: 45_000 }, async () => {
+      const { mock, dynamo } = servers;
+      const topic = 'scale-out';
+      const groupId = 'scale-out-group';
+      const expected = workload(6_000, 6_000);
+      await mock.produce(topic, expected.messages);
+      const endOffsets = await mock.endOffsets(topic);
+      expect(Object.keys(endOffsets)).toHaveLength(4);
+      const end = offsetTotal(endOffsets);
+      const committedTotal = async () => offsetTotal(await mock.committedOffsets(groupId, topic), true);
+
+      const sink = new DynamoSink<JsonObject | null>({ tableName: 'scale-out', partitionKey: 'id', client: makeClient(dynamo.endpoint), createTable: true });
+      type Member = 'a' | 'b';
+      /** Each assignment a member received, in order. */
+      const assignments: Record<Member, number[][]> = { a: [], b: [] };
+      const partitionsWritten: Record<Member, Set<number>> = { a: new Set(), b: new Set() };
+      const startMember = (name: Member) => {
+        const slow = delayed(sink, 100);
+        const pipe = launcher.pipe(mock, {
+          groupId,
+          clientId: `scale-out-${name}`,
+          sink: {
+            write: (records: readonly SinkRecord<JsonObject | null>[]) => {
+              for (const record of records) partitionsWritten[name].add(record.partition!);
+              return slow.write(records);
+            },
+          },
+          topic,
+          recordsPerWrite: 50,
+          writesInFlightPerPartition: 1,
+          onDeadLetter: () => {},
+          onAssigned: (partitions) => assignments[name].push(partitions),
+        });
+        return { pipe, running: pipe.run() };
+      };
+
+      const a = startMember('a');
+      await waitUntil(async () => (await committedTotal()) >= 1_000, { timeoutMs: 20_000, intervalMs: 100, what: 'a to commit 1,000' });
+      expect(await committedTotal()).toBeLessThan(end / 2);
+      const b = startMember('b');
+      await waitUntil(async () => (await committedTotal()) === end, { timeoutMs: 30_000, intervalMs: 200, what: 'all committed' });
+      await Promise.all([a.pipe.stop(), b.pipe.stop()]);
+      const [statsA, statsB] = await Promise.all([a.running, b.running]);
+      await sink.close();
+
+      // a had all four partitions, then two after b joined; b took the other two.
+      expect(assignments.a[0]).toEqual([0, 1, 2, 3]);
+      expect(assignments.b.length).toBeGreaterThanOrEqual(1);
+      const split = assignments.a.slice(1).some((ofA) => ofA.length === 2 && assignments.b.some((ofB) => [...ofA, ...ofB].sort().join() === '0,1,2,3'));
+      expect(split, `assignments: ${JSON.stringify(assignments)}`).toBe(true);
+      // b wrote records of exactly the partitions it was given.
+      expect([...partitionsWritten.b].sort()).toEqual([...new Set(assignments.b.flat())].sort());
+      expect(partitionsWritten.b.size).toBeGreaterThan(0);
+      // At least once: every message was handled, some perhaps twice (a commit refused during the rebalance).
+      expect(statsA.written + statsA.deadLettered + statsB.written + statsB.deadLettered).toBeGreaterThanOrEqual(end);
+      expect(await mock.committedOffsets(groupId, topic)).toEqual(endOffsets);
+      expect(tableDifferences(await scanTable(dynamo.endpoint, 'scale-out'), expected)).toEqual([]);
     });
   });
 }

@@ -1,0 +1,8 @@
+/**
+ * ConfluentSinkConsumer against a real Kafka-protocol broker (librdkafka's mock cluster, hosted by kcat) writing into
+ * DynamoSink on dynalite: the scenarios shared with @dynamo-sink/kafkajs and @dynamo-sink/node-rdkafka.
+ */
+import { testKafkaIntegration } from '../../core/test/support/kafka-scenarios.js';
+import { confluentLauncher } from './support/launcher.js';
+
+testKafkaIntegration(confluentLauncher);

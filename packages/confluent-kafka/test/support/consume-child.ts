@@ -1,0 +1,25 @@
+/**
+ * A ConfluentSinkConsumer in its own process, for the crash test (see
+ * ../../../core/test/support/consume-child-main.ts): prints `committing` at its first commit.
+ */
+import { ConfluentSinkConsumer } from '../../src/index.js';
+import { runConsumeChild } from '../../../core/test/support/consume-child-main.js';
+import { confluentKafka, consumerConfig } from './confluent-clients.js';
+
+await runConsumeChild(({ bootstrap, groupId, topic, sink }) => {
+  let announced = false;
+  return new ConfluentSinkConsumer({
+    kafka: confluentKafka(bootstrap, `child-${process.pid}`),
+    consumerConfig: consumerConfig(groupId),
+    sink,
+    topics: [topic],
+    fromBeginning: true,
+    recordsPerWrite: 50,
+    writesInFlightPerPartition: 1,
+    onDeadLetter: () => {},
+    onCommit: () => {
+      if (!announced) console.log('committing');
+      announced = true;
+    },
+  });
+});
