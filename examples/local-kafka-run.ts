@@ -4,8 +4,8 @@
 // producer and its consumer.
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
-import { scanTable } from '../packages/core/test/support/dynamo-table.js';
-import { startKafkaMock, type KafkaMock } from '../packages/core/test/support/kafka-mock.js';
+import { scanTable } from '@dynamo-sink/test-servers';
+import { startKafkaMock, type KafkaMock } from '@dynamo-sink/test-servers/kafka';
 
 export const TOPIC = 'events';
 export const DEAD_LETTER_TOPIC = 'events.dead-letter';

@@ -15,7 +15,7 @@
  */
 import { DynamoSink, type Sink, type SinkRecord, type WriteResult } from '@dynamo-sink/core';
 import { KafkaSinkConsumer, type JsonObject } from '@dynamo-sink/kafkajs';
-import { scanTable } from '../../packages/core/test/support/dynamo-table.js';
+import { scanTable } from '@dynamo-sink/test-servers';
 import { startLocalServices, watchCommits, type LocalServices } from '../local-kafka-run.js';
 import { deviceStates, kafkaMessages, type StateMessage } from './device-states.js';
 import { deviceRows, renderTable, type DeviceRow } from './table-view.js';

@@ -2,7 +2,7 @@
  * The mirrored table as the example prints it: one row per item, sorted by device, fixed-width columns a person can
  * read at a glance, tombstone items included (the delete's time, and `yes` under `deleted`).
  */
-import type { RawItem } from '../../packages/core/test/support/dynamo-table.js';
+import type { RawItem } from '@dynamo-sink/test-servers';
 
 /** One item, in the example's terms. Every field is text as printed, so two scans compare exactly. */
 export interface DeviceRow {

@@ -7,7 +7,7 @@ import dynalite from 'dynalite';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startKafkaMock } from '../core/test/support/kafka-mock.js';
+import { startKafkaMock } from '@dynamo-sink/test-servers/kafka';
 import { renderItem, scanTable } from './test/support/scan-table.js';
 
 const MAIN = fileURLToPath(new URL('./src/main.ts', import.meta.url));

@@ -10,7 +10,7 @@ import { describe, it } from 'vitest';
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { ConfluentSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeConfluentKafka, FakeLog } from './support/fake-kafka.js';
-import { runUntilCommitted } from '../../core/test/support/run-until-committed.js';
+import { runUntilCommitted } from '@dynamo-sink/test-servers/adapter-harness';
 
 const TOPIC = 'events';
 const PARTITIONS = 2;

@@ -8,8 +8,7 @@ import { MemorySink } from '@dynamo-sink/core';
 import { describe, expect, it } from 'vitest';
 import { ConfluentSinkConsumer, deadLetterToTopic, DEAD_LETTER_HEADERS, type ConfluentSinkConsumerOptions, type DeadLetter, type JsonObject } from '../src/index.js';
 import { FakeConfluentKafka, FakeLog, type FakeConfluentOptions } from './support/fake-kafka.js';
-import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
+import { deferred, ScriptedSink, waitUntil } from '@dynamo-sink/test-servers/adapter-harness';
 
 const TOPIC = 'events';
 

@@ -2,7 +2,7 @@
  * ConfluentSinkConsumer against a real Kafka-protocol broker (librdkafka's mock cluster, hosted by kcat) writing into
  * DynamoSink on dynalite: the scenarios shared with @dynamo-sink/kafkajs and @dynamo-sink/node-rdkafka.
  */
-import { testKafkaIntegration } from '../../core/test/support/kafka-scenarios.js';
+import { testKafkaIntegration } from '@dynamo-sink/test-servers/kafka-scenarios';
 import { confluentLauncher } from './support/launcher.js';
 
 testKafkaIntegration(confluentLauncher);

@@ -7,9 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directTransport, type DirectTransport } from '../src/dynamo/direct/direct-transport.js';
 import { classifyError } from '../src/dynamo/retry-policy.js';
 import { sdkTransport, type OperationName, type Transport } from '../src/dynamo/transport.js';
-import { startFaultyEndpoint, type FaultyEndpoint, type IssuedCredentials } from './support/faulty-endpoint.js';
-import type { Fault, FaultPlan } from './support/fault-plan.js';
-import { makeClient, startDynalite, startDynamoDBLocal, type TestServer } from './support/servers.js';
+import {
+  makeClient,
+  startDynalite,
+  startDynamoDBLocal,
+  startFaultyEndpoint,
+  type Fault,
+  type FaultPlan,
+  type FaultyEndpoint,
+  type IssuedCredentials,
+  type TestServer,
+} from '@dynamo-sink/test-servers';
 
 let tableCounter = 0;
 const newTable = (prefix: string) => `${prefix}-${process.pid}-${++tableCounter}`;

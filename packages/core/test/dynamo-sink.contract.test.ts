@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DynamoSink, type Sink, type SinkRecord } from '../src/index.js';
 import { FakeDynamoDB } from '../src/testing/fake-dynamodb.js';
 import { testSink } from '../src/testing/sink-suite.js';
-import { makeClient, startDynalite, type TestServer } from './support/servers.js';
+import { makeClient, startDynalite, type TestServer } from '@dynamo-sink/test-servers';
 
 type Value = Record<string, unknown>;
 

@@ -3,7 +3,8 @@ import { CreateTableCommand, DescribeTableCommand, paginateScan, type DynamoDBCl
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSink, WriteError, type DynamoSinkOptions, type SinkRecord } from '../src/index.js';
-import { makeClient, startDynalite, startDynamoDBLocal, startFaultyEndpoint, type TestServer } from './support/servers.js';
+import { makeClient, startFaultyEndpoint, type TestServer } from '@dynamo-sink/test-servers';
+import { SERVER_MATRIX } from './support/server-matrix.js';
 
 const SEED_MESSAGE = { timestamp: 1667844200703123, key1: 'value1', key2: 10, key3: 'value3' };
 const FAST_RETRY = { minTimeout: 0, maxTimeout: 5, factor: 2 };
@@ -25,12 +26,7 @@ async function scanRaw(client: DynamoDBClient, tableName: string) {
   return items;
 }
 
-describe.each([
-  ['dynalite', 'sdk', () => startDynalite()],
-  ['dynalite', 'direct', () => startDynalite()],
-  ['DynamoDB Local', 'sdk', () => startDynamoDBLocal()],
-  ['DynamoDB Local', 'direct', () => startDynamoDBLocal()],
-] as const)('DynamoSink on %s, transport %s', (_name, transport, start) => {
+describe.each(SERVER_MATRIX)('DynamoSink on %s, transport %s', (_name, transport, start) => {
   let server: TestServer;
   let client: DynamoDBClient;
   const sinkOn = (endpoint: string, options: Omit<DynamoSinkOptions, 'client'>) =>

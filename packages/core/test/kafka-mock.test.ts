@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaMock, type KafkaMock } from './support/kafka-mock.js';
+import { startKafkaMock, type KafkaMock } from '@dynamo-sink/test-servers/kafka';
 
 const isAlive = (pid: number) => {
   try {

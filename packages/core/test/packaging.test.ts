@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenImport, buildAndPack, declaredFiles, discoverPublicPackages, publishedImports, REPO_ROOT, type Tarball } from './packaging/public-packages.js';
 import { createThrowawayProject, type Compiled, type ThrowawayProject } from './packaging/throwaway-project.js';
-import { startDynalite, type TestServer } from './support/servers.js';
+import { startDynalite, type TestServer } from '@dynamo-sink/test-servers';
 
 const FIXTURE = fileURLToPath(new URL('./packaging/fixture/', import.meta.url));
 /** The sink suite's tests for a sink with an `invalidRecord`, as jest and node:test must both report them passed. */

@@ -26,7 +26,7 @@ import {
   type FaultPlan,
   type FaultyEndpoint,
   type TestServer,
-} from './support/servers.js';
+} from '@dynamo-sink/test-servers';
 
 let tableCounter = 0;
 
@@ -338,10 +338,10 @@ describe.each(SERVERS)('%s', (label, start) => {
 
 describe('DynamoDB Local outlives no test process', () => {
   it('dies with a test process that is killed outright (SIGKILL)', async () => {
-    const support = fileURLToPath(new URL('./support/servers.ts', import.meta.url));
-    const script = `const { startDynamoDBLocal } = await import(${JSON.stringify(support)}); const server = await startDynamoDBLocal(); console.log('pid=' + server.pid); setInterval(() => {}, 1000);`;
+    // Run from core's folder, where the package resolves by name (it is core's devDependency).
+    const script = `const { startDynamoDBLocal } = await import('@dynamo-sink/test-servers'); const server = await startDynamoDBLocal(); console.log('pid=' + server.pid); setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const javaPid = await new Promise<number>((resolve, reject) => {

@@ -4,7 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSink, type DynamoSinkOptions, type SinkRecord, type WriteResult } from '../src/index.js';
 import { isBad, keyedChangelog, lastWinsModel, versionedChangelog, versionedModel, type Change, type ChangeValue } from './support/changelog-workload.js';
-import { makeClient, startDynalite, startDynamoDBLocal, startFaultyEndpoint, type TestServer } from './support/servers.js';
+import { makeClient, startFaultyEndpoint, type TestServer } from '@dynamo-sink/test-servers';
+import { SERVER_MATRIX } from './support/server-matrix.js';
 
 const FAST_RETRY = { minTimeout: 0, maxTimeout: 5, factor: 2 };
 let tableCounter = 0;
@@ -43,12 +44,7 @@ async function writeAll<V>(sink: DynamoSink<V>, stream: readonly SinkRecord<V>[]
 
 const sorted = (items: Map<string, Record<string, unknown>>) => [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, item]) => item);
 
-describe.each([
-  ['dynalite', 'sdk', () => startDynalite()],
-  ['dynalite', 'direct', () => startDynalite()],
-  ['DynamoDB Local', 'sdk', () => startDynamoDBLocal()],
-  ['DynamoDB Local', 'direct', () => startDynamoDBLocal()],
-] as const)('Write semantics on %s, transport %s', (name, transport, start) => {
+describe.each(SERVER_MATRIX)('Write semantics on %s, transport %s', (name, transport, start) => {
   let server: TestServer;
   let client: DynamoDBClient;
   const sinkOn = <V = ChangeValue | null>(endpoint: string, options: Omit<DynamoSinkOptions<V>, 'client'>) =>

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { parseKeySpec } from '@dynamo-sink/core';
 
 /** The Kafka client libraries the service can consume with. */
-export const KAFKA_CLIENTS = ['kafkajs', 'node-rdkafka'] as const;
+export const KAFKA_CLIENTS = ['kafkajs', 'node-rdkafka', 'confluent'] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
 
 export const LOG_FORMATS = ['text', 'json'] as const;

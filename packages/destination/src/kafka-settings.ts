@@ -1,5 +1,5 @@
 /**
- * Consumer timeouts shared by both clients. Not configuration: they trade how fast a dead instance's partitions move
+ * Consumer timeouts shared by the three clients. Not configuration: they trade how fast a dead instance's partitions move
  * to another (session timeout) against false alarms, and bound how long a stop waits for the fetch in progress.
  */
 export const CONSUMER_TIMEOUTS = {

@@ -50,6 +50,7 @@ export class SourceUnavailable extends Error {
 export const SOURCE_LOADERS: Record<KafkaClientName, () => Promise<SourceFactory>> = {
   kafkajs: async () => (await import('./sources/kafkajs-source.js')).createKafkajsSource,
   'node-rdkafka': async () => (await import('./sources/rdkafka-source.js')).createRdkafkaSource,
+  confluent: async () => (await import('./sources/confluent-source.js')).createConfluentSource,
 };
 
 /** Builds the source `kafka_client` names. */

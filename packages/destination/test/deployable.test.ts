@@ -11,9 +11,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../core/test/packaging/processes.js';
-import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
-import { startDynalite, type TestServer } from '../../core/test/support/servers.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
+import { startKafkaMock, type KafkaMock } from '@dynamo-sink/test-servers/kafka';
+import { startDynalite, waitUntil, type TestServer } from '@dynamo-sink/test-servers';
 import { installPackedService, type InstalledService } from './support/packed-service.js';
 import { scanTable } from './support/scan-table.js';
 import { SEED_EXAMPLES, SEED_MESSAGE } from './support/seed-examples.js';
@@ -81,7 +80,7 @@ describe('the packed bin, installed with npm outside the workspace', () => {
     const lock = JSON.parse(await readFile(join(installed.dir, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
     const names = Object.keys(lock.packages).map((path) => path.replace(/^.*node_modules\//, ''));
     expect(names).toEqual(expect.arrayContaining(['@dynamo-sink/destination', 'kafkajs', 'pino', 'prom-client']));
-    expect(names.filter((name) => ['tsx', 'typescript', 'vitest', 'node-rdkafka', '@dynamo-sink/node-rdkafka'].includes(name))).toEqual([]);
+    expect(names.filter((name) => ['tsx', 'typescript', 'vitest', 'node-rdkafka', '@dynamo-sink/node-rdkafka', '@confluentinc/kafka-javascript', '@dynamo-sink/confluent-kafka'].includes(name))).toEqual([]);
   });
 
   it("writes the seed's three examples as the seed shows them (in UTC), healthy by the image's probe, and stops with 0", async () => {
@@ -119,7 +118,7 @@ describe('the packed bin, installed with npm outside the workspace', () => {
     const cases: { env: Record<string, string>; line: string }[] = [
       { env: {}, line: 'input: expected the name of the topic to consume (required)' },
       { env: { input: 'events', max_retry: 'five' }, line: 'max_retry: expected a whole number from 0 to 1000, got "five"' },
-      { env: { input: 'events', kafka_client: 'kafka-python' }, line: 'kafka_client: expected one of "kafkajs", "node-rdkafka", got "kafka-python"' },
+      { env: { input: 'events', kafka_client: 'kafka-python' }, line: 'kafka_client: expected one of "kafkajs", "node-rdkafka", "confluent", got "kafka-python"' },
       { env: { input: 'events', aws_secret_access_key: SECRET }, line: 'aws_access_key_id: expected to be set as well: give both aws_access_key_id and aws_secret_access_key, or neither for the SDK default chain' },
     ];
     const runs = await Promise.all(
@@ -162,6 +161,15 @@ describe('the packed bin, installed with npm outside the workspace', () => {
     expect((await scanTable(dynalite.endpoint, topic)).length).toBe(committed);
     // Stopped: the image's probe now reports it unhealthy.
     expect((await healthcheck(port)).code).toBe(1);
+  });
+
+  it('kafka_client=confluent: exits 2 naming what to install, since it is not installed beside the service', async () => {
+    const missing = startService({ ...baseEnv(), input: 'packed-confluent', kafka_client: 'confluent' }, bin());
+    expect(await missing.exited).toBe(2);
+    expect(missing.stdout()).not.toMatch(/ info  progress /);
+    expect(missing.stderr()).toMatch(
+      /^dynamo-sink-destination: configuration error: kafka_client=confluent needs the packages @dynamo-sink\/confluent-kafka and @confluentinc\/kafka-javascript installed beside this service \(.*\); or use kafka_client=kafkajs\n$/,
+    );
   });
 
   it('kafka_client=node-rdkafka: exits 2 naming what to install while it is missing; installed beside the service, it runs', async () => {

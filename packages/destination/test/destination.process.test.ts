@@ -4,12 +4,11 @@
  */
 import { compileStrftime, toInstant } from '@dynamo-sink/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDBLocal, type DynamoDBLocalServer } from '../../core/test/support/dynamodb-local.js';
-import { startKafkaMock, type KafkaMock } from '../../core/test/support/kafka-mock.js';
+import { startDynamoDBLocal, waitUntil, type DynamoDBLocalServer } from '@dynamo-sink/test-servers';
+import { startKafkaMock, type KafkaMock } from '@dynamo-sink/test-servers/kafka';
 import { describeTable, describeTimeToLive, scanTable, type RawItem } from './support/scan-table.js';
 import { SEED_EXAMPLES, SEED_MESSAGE } from './support/seed-examples.js';
 import { metricsPortOf, readMetric, startService, type ServiceProcess } from './support/service-process.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
 
 const SECRET = 'wJalrXUtnFEMI-never-printed';
 
@@ -23,8 +22,8 @@ afterAll(async () => {
   await Promise.all([kafka?.stop(), dynamo?.close()]);
 });
 
-/** Both Kafka clients run the same scenarios. */
-const CLIENTS = ['kafkajs', 'node-rdkafka'] as const;
+/** The three Kafka clients run the same scenarios. */
+const CLIENTS = ['kafkajs', 'node-rdkafka', 'confluent'] as const;
 
 /** The variables every run shares: the client, the broker, DynamoDB Local, dummy credentials. */
 function baseEnv(client: string): Record<string, string> {
@@ -185,7 +184,7 @@ describe.each(CLIENTS)('a changelog topic with tombstones, with kafka_client=%s'
 describe('a bad configuration', () => {
   const cases: { name: string; env: Record<string, string>; message: RegExp }[] = [
     { name: 'input missing (set empty)', env: { input: '' }, message: /^input: expected the name of the topic to consume \(required\)$/ },
-    { name: 'an unknown client', env: { kafka_client: 'confluent' }, message: /^kafka_client: expected one of "kafkajs", "node-rdkafka", got "confluent"$/ },
+    { name: 'an unknown client', env: { kafka_client: 'kafka-python' }, message: /^kafka_client: expected one of "kafkajs", "node-rdkafka", "confluent", got "kafka-python"$/ },
     { name: 'max_retry not a number', env: { max_retry: 'five' }, message: /^max_retry: expected a whole number from 0 to 1000, got "five"$/ },
     { name: 'create_table not a boolean', env: { create_table: 'maybe' }, message: /^create_table: expected "true" or "false", got "maybe"$/ },
     { name: 'metrics_port out of range', env: { metrics_port: '70000' }, message: /^metrics_port: expected a whole number from 0 to 65535, got "70000"$/ },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DynamoSink } from '@dynamo-sink/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeNdjson, type SourceFailure } from '../src/index.js';
-import { makeClient, startDynalite, type TestServer } from '../../core/test/support/servers.js';
+import { makeClient, startDynalite, type TestServer } from '@dynamo-sink/test-servers';
 
 // The AWS SDK is core's dependency, not this package's: load it from core, as core's test support does.
 // Typed here with just what the test uses: raw AttributeValues, as DynamoDB returns them.

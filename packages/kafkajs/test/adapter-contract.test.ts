@@ -9,7 +9,7 @@ import { describe, it } from 'vitest';
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { KafkaSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeConsumer, FakeLog } from './support/fake-consumer.js';
-import { runUntilCommitted } from '../../core/test/support/run-until-committed.js';
+import { runUntilCommitted } from '@dynamo-sink/test-servers/adapter-harness';
 
 const TOPIC = 'events';
 const PARTITIONS = 2;

@@ -6,8 +6,7 @@ import { MemorySink, SinkBackpressureError, WriteError, type SinkRecord } from '
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkConsumer, KafkaSinkError, type DeadLetter, type JsonObject, type KafkaSinkConsumerOptions } from '../src/index.js';
 import { FakeConsumer, FakeLog, type FakeConsumerOptions } from './support/fake-consumer.js';
-import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
+import { deferred, ScriptedSink, waitUntil } from '@dynamo-sink/test-servers/adapter-harness';
 
 const TOPIC = 'events';
 

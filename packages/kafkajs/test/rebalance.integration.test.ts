@@ -5,11 +5,9 @@
 import { DynamoSink, type SinkRecord } from '@dynamo-sink/core';
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkConsumer } from '../src/index.js';
-import { makeClient } from '../../core/test/support/servers.js';
-import { delayed, scanTable } from '../../core/test/support/dynamo-table.js';
-import { offsetTotal, useKafkaAndDynamo } from '../../core/test/support/kafka-scenarios.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
-import { tableDifferences, workload } from '../../core/test/support/workload.js';
+import { delayed, makeClient, scanTable, waitUntil } from '@dynamo-sink/test-servers';
+import { offsetTotal, useKafkaAndDynamo } from '@dynamo-sink/test-servers/kafka-scenarios';
+import { tableDifferences, workload } from '@dynamo-sink/test-servers/kafka';
 import { GROUP_TIMING } from './support/launcher.js';
 
 describe('two consumers in one group', () => {

@@ -4,7 +4,7 @@
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoSink, type DynamoSinkOptions, type Sink } from '@dynamo-sink/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClient, startDynalite, startDynamoDBLocal, startFaultyEndpoint, type TestServer } from '../../core/test/support/servers.js';
+import { makeClient, startDynalite, startDynamoDBLocal, startFaultyEndpoint, type TestServer } from '@dynamo-sink/test-servers';
 import { kafkaHandler, kinesisHandler, LambdaBatchError, sqsHandler, type BatchSummary, type DeadLetter } from '../src/index.js';
 import { kinesisEvent, kinesisSequence, lambdaContext, mskEvent, sqsEvent, type SqsInput } from './support/events.js';
 

@@ -13,7 +13,7 @@ import { describe, it } from 'vitest';
 import { testAdapter, type AdapterDeadLetter, type MessagePlace } from '@dynamo-sink/core/testing';
 import { RdkafkaSinkConsumer, type DeadLetter } from '../src/index.js';
 import { FakeRdkafkaConsumer } from './support/fake-consumer.js';
-import { runUntilCommitted } from '../../core/test/support/run-until-committed.js';
+import { runUntilCommitted } from '@dynamo-sink/test-servers/adapter-harness';
 
 const TOPIC = 'events';
 const PARTITIONS = 2;

@@ -6,8 +6,7 @@ import { MemorySink, SinkBackpressureError, type SinkRecord } from '@dynamo-sink
 import type { Message } from 'node-rdkafka';
 import { describe, expect, it } from 'vitest';
 import { KafkaSinkError, RdkafkaSinkConsumer, type DeadLetter, type JsonObject, type RdkafkaSinkConsumerOptions } from '../src/index.js';
-import { deferred, ScriptedSink } from '../../core/test/support/scripted-sink.js';
-import { waitUntil } from '../../core/test/support/wait-until.js';
+import { deferred, ScriptedSink, waitUntil } from '@dynamo-sink/test-servers/adapter-harness';
 import { FakeRdkafkaConsumer } from './support/fake-consumer.js';
 
 const TOPIC = 'events';

@@ -2,7 +2,7 @@
  * At least once across a crash: a consumer in a child process is killed with SIGKILL mid-stream (no stop, no last
  * commit), a new one starts in its place, and every record ends up in the table (the scenario shared by both adapters).
  */
-import { testKafkaCrash } from '../../core/test/support/kafka-scenarios.js';
+import { testKafkaCrash } from '@dynamo-sink/test-servers/kafka-scenarios';
 import { rdkafkaLauncher } from './support/launcher.js';
 
 testKafkaCrash(rdkafkaLauncher);

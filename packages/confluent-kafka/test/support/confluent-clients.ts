@@ -1,6 +1,6 @@
 /**
  * Clients of Confluent's KafkaJS-compatible API for the tests, against the mock cluster
- * (../../../core/test/support/kafka-mock.ts). The mock's group needs short session timeouts (FIELD-NOTES: a join takes
+ * (`@dynamo-sink/test-servers/kafka`). The mock's group needs short session timeouts (FIELD-NOTES: a join takes
  * ~3 s, a rejoin about the session timeout). The client logs to the console by default: silent unless KAFKAJS_LOG
  * names a level (error, warn, info, debug), as for the kafkajs clients.
  */

@@ -1,7 +1,7 @@
-/** How the shared Kafka scenarios (../../../core/test/support/kafka-scenarios.ts) run ConfluentSinkConsumer. */
+/** How the shared Kafka scenarios (`@dynamo-sink/test-servers/kafka-scenarios`) run ConfluentSinkConsumer. */
 import { fileURLToPath } from 'node:url';
 import { ConfluentSinkConsumer, deadLetterToTopic, type DeadLetter } from '../../src/index.js';
-import { sharedOptions, type KafkaAdapterLauncher } from '../../../core/test/support/kafka-scenarios.js';
+import { sharedOptions, type KafkaAdapterLauncher } from '@dynamo-sink/test-servers/kafka-scenarios';
 import { confluentKafka, connectedProducer, consumerConfig } from './confluent-clients.js';
 
 /** librdkafka's rebalance event code for an assignment. */

@@ -46,7 +46,8 @@ export interface Transport {
   destroy?(): void;
 }
 
-const COMMANDS = {
+/** The SDK's command class of each operation (it also carries the operation's endpoint parameters). */
+export const COMMANDS = {
   BatchWriteItem: BatchWriteItemCommand,
   PutItem: PutItemCommand,
   DeleteItem: DeleteItemCommand,

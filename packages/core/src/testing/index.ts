@@ -18,6 +18,7 @@ export {
 export { MemorySink, type MemorySinkOptions } from '../memory-sink.js';
 export { ScriptedSink, type SinkScript, type RecordMatcher, type ScriptedCall, type ScriptedOutcome } from './scripted-sink.js';
 export type { TestRunner } from './test-runner.js';
+export { seededRandom } from './seeded-random.js';
 export { testSink, type SinkSuiteOptions, type SinkUnderTest } from './sink-suite.js';
 export {
   testAdapter,

@@ -1,10 +1,10 @@
 /**
  * Reading a table back over DynamoDB's JSON API with plain `fetch`: the AWS SDK is core's dependency, not this
- * package's. Scans are core's test helper; DescribeTable and the seed-style rendering are this service's.
+ * package's. Scans are the test servers' helper; DescribeTable and the seed-style rendering are this service's.
  */
-import type { RawItem } from '../../../core/test/support/dynamo-table.js';
+import type { RawItem } from '@dynamo-sink/test-servers';
 
-export { scanTable, type RawItem } from '../../../core/test/support/dynamo-table.js';
+export { scanTable, type RawItem } from '@dynamo-sink/test-servers';
 
 const HEADERS = {
   'content-type': 'application/x-amz-json-1.0',

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { waitUntil } from '../../../core/test/support/wait-until.js';
+import { waitUntil } from '@dynamo-sink/test-servers';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));

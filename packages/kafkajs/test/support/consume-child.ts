@@ -1,11 +1,11 @@
 /**
- * A KafkaSinkConsumer in its own process, for the crash test (see ../../../core/test/support/consume-child-main.ts):
+ * A KafkaSinkConsumer in its own process, for the crash test (see `@dynamo-sink/test-servers/consume-child`):
  * prints `joined` once in the group.
  */
 import { Kafka } from 'kafkajs';
 import { KafkaSinkConsumer } from '../../src/index.js';
-import { runConsumeChild } from '../../../core/test/support/consume-child-main.js';
-import { kafkajsLogLevel } from '../../../core/test/support/kafka-mock.js';
+import { runConsumeChild } from '@dynamo-sink/test-servers/consume-child';
+import { kafkajsLogLevel } from '@dynamo-sink/test-servers/kafka';
 
 await runConsumeChild(({ bootstrap, groupId, topic, sink }) => {
   const kafka = new Kafka({ brokers: [bootstrap], clientId: `child-${process.pid}`, logLevel: kafkajsLogLevel() });

@@ -1,7 +1,7 @@
-/** How the shared Kafka scenarios (../../../core/test/support/kafka-scenarios.ts) run KafkaSinkConsumer. */
+/** How the shared Kafka scenarios (`@dynamo-sink/test-servers/kafka-scenarios`) run KafkaSinkConsumer. */
 import { fileURLToPath } from 'node:url';
 import { deadLetterToTopic, KafkaSinkConsumer, type DeadLetter } from '../../src/index.js';
-import { sharedOptions, type KafkaAdapterLauncher } from '../../../core/test/support/kafka-scenarios.js';
+import { sharedOptions, type KafkaAdapterLauncher } from '@dynamo-sink/test-servers/kafka-scenarios';
 
 /** FIELD-NOTES: a heartbeat interval of 2000 hangs the mock's group; these work. */
 export const GROUP_TIMING = { sessionTimeout: 6_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 250 };

@@ -1,9 +1,9 @@
 /**
  * An RdkafkaSinkConsumer in its own process, for the crash test (see
- * ../../../core/test/support/consume-child-main.ts): prints `committing` at its first commit.
+ * `@dynamo-sink/test-servers/consume-child`): prints `committing` at its first commit.
  */
 import { RdkafkaSinkConsumer } from '../../src/index.js';
-import { runConsumeChild } from '../../../core/test/support/consume-child-main.js';
+import { runConsumeChild } from '@dynamo-sink/test-servers/consume-child';
 import { consumerConfig } from './rdkafka-clients.js';
 
 await runConsumeChild(({ bootstrap, groupId, topic, sink }) => {

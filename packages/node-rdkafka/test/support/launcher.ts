@@ -1,7 +1,7 @@
-/** How the shared Kafka scenarios (../../../core/test/support/kafka-scenarios.ts) run RdkafkaSinkConsumer. */
+/** How the shared Kafka scenarios (`@dynamo-sink/test-servers/kafka-scenarios`) run RdkafkaSinkConsumer. */
 import { fileURLToPath } from 'node:url';
 import { deadLetterToTopic, RdkafkaSinkConsumer, type DeadLetter } from '../../src/index.js';
-import { sharedOptions, type KafkaAdapterLauncher } from '../../../core/test/support/kafka-scenarios.js';
+import { sharedOptions, type KafkaAdapterLauncher } from '@dynamo-sink/test-servers/kafka-scenarios';
 import { connectedProducer, consumerConfig, disconnect } from './rdkafka-clients.js';
 
 export const rdkafkaLauncher: KafkaAdapterLauncher = {

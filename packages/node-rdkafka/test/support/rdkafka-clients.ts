@@ -1,5 +1,5 @@
 /**
- * node-rdkafka clients for the tests, against the mock cluster (../../../core/test/support/kafka-mock.ts). The mock's
+ * node-rdkafka clients for the tests, against the mock cluster (`@dynamo-sink/test-servers/kafka`). The mock's
  * group needs short session timeouts (FIELD-NOTES: a join takes ~3 s, a rejoin about the session timeout).
  */
 import rdkafka, { type ConsumerGlobalConfig, type Producer } from 'node-rdkafka';

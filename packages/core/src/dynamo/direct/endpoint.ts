@@ -1,14 +1,5 @@
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
-import type { OperationName } from '../transport.js';
+import { COMMANDS, type OperationName } from '../transport.js';
 import type { Identity } from './credentials.js';
 
 /*
@@ -51,16 +42,6 @@ export interface Route {
   readonly headers: Readonly<Record<string, string>> | undefined;
 }
 
-/** Each operation's command class carries its endpoint parameter instructions (which input fields the rules read). */
-const COMMANDS = {
-  BatchWriteItem: BatchWriteItemCommand,
-  PutItem: PutItemCommand,
-  DeleteItem: DeleteItemCommand,
-  UpdateItem: UpdateItemCommand,
-  DescribeTable: DescribeTableCommand,
-  CreateTable: CreateTableCommand,
-  UpdateTimeToLive: UpdateTimeToLiveCommand,
-} as const;
 
 /** Resolves the route of `operation` with the SDK's endpoint rules. */
 export async function resolveRoute(config: DynamoClientConfig, operation: OperationName, input: object): Promise<Route> {

@@ -1,4 +1,4 @@
-import { RecordError, type FailureReason, type RecordFailure, type Sink, type SinkRecord, type WriteResult } from '../../src/index.js';
+import { RecordError, type FailureReason, type RecordFailure, type Sink, type SinkRecord, type WriteResult } from '@dynamo-sink/core';
 
 /** What a ScriptedSink does with one write call: the call's records, its 0-based number, and the sink (to `store`). */
 export type WriteStep<V> = (records: readonly SinkRecord<V>[], call: number, sink: ScriptedSink<V>) => Promise<WriteResult<V>> | WriteResult<V>;

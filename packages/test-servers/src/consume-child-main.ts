@@ -4,8 +4,8 @@
  * TOPIC, GROUP_ID, TABLE, WRITE_DELAY_MS, and PARTITION_KEY: the key spec, `id` unless set). It writes through a slowed DynamoSink so that the test can kill it
  * mid-stream, and on SIGTERM stops cleanly (flush, commit) and exits 0, printing `stopped {stats}`.
  */
-import { DynamoSink, type Sink } from '../../src/index.js';
-import type { JsonObject } from '../../../kafka-common/src/index.js';
+import { DynamoSink, type Sink } from '@dynamo-sink/core';
+import type { JsonObject } from '@dynamo-sink/kafka-common';
 import { delayed } from './dynamo-table.js';
 import type { SinkPipe } from './kafka-scenarios.js';
 import { makeClient } from './servers.js';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../src/testing/seeded-random.js';
+import { seededRandom } from '@dynamo-sink/core/testing';
 
 /** The throttling errors DynamoDB answers with HTTP 400. */
 export type ThrottleErrorName = 'ProvisionedThroughputExceededException' | 'ThrottlingException' | 'RequestLimitExceeded';

@@ -3,7 +3,7 @@
  * plain HTTP call to DynamoDB's JSON API (dynalite checks that a signature is present, not that it is right). Items
  * come back as raw AttributeValues: `{ id: { S: 'a' }, n: { N: '12345678901234567890' } }`, numbers as exact strings.
  */
-import type { Sink, SinkRecord, WriteResult } from '../../src/index.js';
+import type { Sink, SinkRecord, WriteResult } from '@dynamo-sink/core';
 
 export type RawItem = Record<string, Record<string, unknown>>;
 
