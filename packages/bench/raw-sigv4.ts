@@ -4,8 +4,8 @@
  */
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
-import { Agent, request } from 'node:http';
-import { TABLE, type RequestBody } from './workload.js';
+import { post, sendBodies } from './raw-http.js';
+import type { RequestBody } from './workload.js';
 
 /** node:crypto as the SHA-256 constructor @smithy/signature-v4 takes (an HMAC when given a key). */
 class Sha256 {
@@ -24,46 +24,14 @@ const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Arra
   typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 
 /** Signs and sends every body with `inFlight` requests at once; resolves to the items written. */
-export async function runRawSigV4(url: string, bodies: readonly RequestBody[], inFlight: number): Promise<number> {
-  const { hostname, port, host } = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+export function runRawSigV4(url: string, bodies: readonly RequestBody[], inFlight: number): Promise<number> {
+  const { hostname, host } = new URL(url);
   const signer = new SignatureV4({ credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, region: 'us-east-1', service: 'dynamodb', sha256: Sha256, applyChecksum: false });
-  const post = async (body: string): Promise<string> => {
+  return sendBodies(bodies, inFlight, async (agent, body) => {
     const signed = await signer.sign({
       method: 'POST', protocol: 'http:', hostname, path: '/', query: {}, body,
       headers: { host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.BatchWriteItem' },
     });
-    return new Promise((resolve, reject) => {
-      const headers = { ...signed.headers, 'content-length': String(Buffer.byteLength(body)) };
-      const req = request({ agent, hostname, port, method: 'POST', path: '/', headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text}`))));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  };
-  let next = 0;
-  let written = 0;
-  const worker = async () => {
-    while (next < bodies.length) {
-      let pending: RequestBody | undefined = bodies[next++]!;
-      while (pending) {
-        const out = JSON.parse(await post(pending.body)) as { UnprocessedItems?: Record<string, unknown[]> };
-        const unprocessed = out.UnprocessedItems?.[TABLE] ?? [];
-        written += pending.items - unprocessed.length;
-        pending = unprocessed.length > 0
-          ? { body: JSON.stringify({ RequestItems: { [TABLE]: unprocessed } }), items: unprocessed.length }
-          : undefined;
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: inFlight }, worker));
-  } finally {
-    agent.destroy();
-  }
-  return written;
+    return post(url, agent, body, signed.headers);
+  });
 }

@@ -57,8 +57,9 @@ export class FakeConfluentConsumer extends FakeConsumer {
     await super.run(config);
   }
 
+  // Confluent's KafkaJS-compatible consumer has no instrumentation events: the adapter must not rely on them.
   override on(): () => void {
-    throw new Error('Not implemented');
+    throw new Error("consumer.on() does not exist in Confluent's KafkaJS-compatible API");
   }
 
   async commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void> {
