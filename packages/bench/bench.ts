@@ -2,7 +2,8 @@
  * `pnpm bench`: DynamoSink against a plain DynamoDBClient loop, side by side, on a fake endpoint.
  *
  *   pnpm bench [--records N] [--reps N] [--latency ms] [--in-flight N] [--throttle F]
- *              [--chunk N] [--sink-writes N] [--only mode,mode] [--quick] [--json] [--no-pin]
+ *              [--chunk N] [--sink-writes N] [--cpu-bound-in-flight N] [--only mode,mode] [--quick] [--json] [--no-pin]
+ *              [--destination] [--destination-reps N] [--destination-before REF]
  *
  * Modes (scenarios.ts), one warm-up then each in turn every rep: baseline (plain SDK loop, pre-marshalled items),
  * raw-http (the latency-bound floor), sink (DynamoSink fed records in chunks), ndjson (the same records as NDJSON
@@ -11,6 +12,22 @@
  * (version-guarded: one conditional PutItem per record) beside sink-batched (the same records as batched puts);
  * direct (core's direct transport alone over the baseline's batches; direct-json: over bodies written ahead) beside
  * raw-sigv4 (pre-built bodies, node:http, @smithy/signature-v4) and raw-unsigned, all at the baseline's in-flight count.
+ *
+ * CPU-bound, at `--cpu-bound-in-flight` (64 unless told; the names carry the count), run one after another each rep:
+ * baseline-64, raw-sigv4-64, sink-64 (fed as sink is), sink-1-write-64 (all in one write), and the feeding modes,
+ * each fed 1,000 records a write into a sink built as sink builds it: pipe-64 (pipeToSink over an async iterable of
+ * the records, writes in flight as --sink-writes), kafkajs-64, node-rdkafka-64 and confluent-64 (each Kafka
+ * adapter's write path over an in-process fake of its client holding the records as JSON messages in 4 partitions,
+ * until every offset is committed; fake-each-batch.ts, fake-rdkafka.ts).
+ *
+ * End to end (destination-runner.ts), only with `--destination` or when named in `--only`, after the others, no
+ * warm-up, `--destination-reps` runs each (1 unless told): the destination service as a process of its own pinned to
+ * CPU 0, from librdkafka's mock cluster (kcat, holding the records produced before the service starts) into the
+ * endpoint, timed from its spawn until its group has committed the whole topic, CPU from /proc. destination-kafkajs,
+ * destination-node-rdkafka and destination-confluent run this workspace's service; destination-kafkajs-before and
+ * destination-node-rdkafka-before the service of `--destination-before` (c8bd6a3 unless told: the commit before
+ * issue 11), from a git worktree under .bench/ made and installed (pnpm install --offline) on first use.
+ *
  * `--only ndjson,sink` runs just those; `--quick` is 5,000 records, 1 rep.
  *
  * See /work/shared/PERFORMANCE.md for the workload and the targets; report.ts for the ratios and their targets.
@@ -38,6 +55,11 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
+    // Issue 11's CPU-bound point: at 10 ms and 64 requests at once, the client's core sets the pace, not the latency.
+    'cpu-bound-in-flight': { type: 'string', default: '64' },
+    destination: { type: 'boolean', default: false },
+    'destination-reps': { type: 'string' },
+    'destination-before': { type: 'string' },
   },
 });
 
@@ -55,6 +77,7 @@ if (!flags['no-pin'] && process.env[PINNED_ENV] === undefined && spawnSync('task
 }
 
 const { runScenarios, THROTTLED_MAX_RETRIES } = await import('./scenarios.js');
+const { DESTINATION_BEFORE_DEFAULT } = await import('./destination-before.js');
 const { summarize, ratios, formatTable, formatRatios } = await import('./report.js');
 
 const count = (name: string, value: string | undefined, fallback: number, min = 1): number => {
@@ -75,6 +98,13 @@ const config = {
   latencyBound: { inFlight: 4, records: Math.max(100, Math.floor(records / 4)) },
   // One record per request: at 16 in flight and 10 ms that is ~1,600 items/s, so a tenth of the records.
   guardedRecords: Math.max(100, Math.floor(records / 10)),
+  cpuBoundInFlight: count('cpu-bound-in-flight', flags['cpu-bound-in-flight'], 64),
+  destination: {
+    include: flags.destination,
+    // A run is a service's whole life (start-up, group join, 100k records): one each unless asked.
+    reps: count('destination-reps', flags['destination-reps'], 1),
+    beforeRef: flags['destination-before'] ?? DESTINATION_BEFORE_DEFAULT,
+  },
   only: flags.only ? flags.only.split(',') : [],
   endpointCpus: process.env[PINNED_ENV] || undefined,
 };
@@ -84,19 +114,20 @@ console.log(`dynamo-sink bench: node ${process.version}, ${pinning}`);
 console.log(`${config.records.toLocaleString('en-US')} records, latency ${config.latencyMs} ms, ${config.inFlight} in flight, ` +
   `${config.reps} reps + 1 warm-up; sink fed ${config.feed.chunk || 'all'} records a write, ${config.feed.writesInFlight} writes in flight; ` +
   `throttled: ${config.throttle * 100}% unprocessed, sink maxRetries ${THROTTLED_MAX_RETRIES}; latency-bound: ${config.latencyBound.inFlight} in flight, ` +
-  `${config.latencyBound.records.toLocaleString('en-US')} records`);
+  `${config.latencyBound.records.toLocaleString('en-US')} records; CPU-bound: ${config.cpuBoundInFlight} in flight`);
 
 // Other work on the machine skews items/s far more than CPU-s: show how busy it was.
 const load = () => loadavg()[0]!.toFixed(1);
 const loadBefore = load();
-const { modes, sinkError, ndjsonError, directError } = await runScenarios(config, (line) => console.log(line));
+const { modes, sinkError, ndjsonError, directError, errors } = await runScenarios(config, (line) => console.log(line));
 const machineLoad = `load average ${loadBefore} before, ${load()} after, on ${cpus().length} CPUs`;
 console.log(machineLoad);
 if (sinkError) console.log(`\nsink not run: ${sinkError}`);
 if (ndjsonError) console.log(`\nndjson not run: ${ndjsonError}`);
 if (directError) console.log(`\ndirect not run: ${directError}`);
+for (const [mode, error] of Object.entries(errors)) console.log(`\n${mode} not run: ${error}`);
 const summaries = modes.map(summarize);
-const targets = ratios(summaries);
+const targets = ratios(summaries, config);
 console.log(`\n${formatTable(summaries)}\n`);
 if (targets.length) console.log(`${formatRatios(targets)}\n`);
 
@@ -104,6 +135,6 @@ if (flags.json) {
   const dir = fileURLToPath(new URL('../../.bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = `${dir}results.json`;
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError, directError }, null, 2));
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, pinning, machineLoad, config, summaries, targets, modes, sinkError, ndjsonError, directError, errors }, null, 2));
   console.log(`results written to ${file}`);
 }

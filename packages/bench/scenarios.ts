@@ -1,9 +1,15 @@
 /** The modes the bench alternates between, each against a fake endpoint, and the checks made after each run. */
 import { makeClient } from './aws-sdk.js';
 import { runBaseline } from './baseline.js';
+import { currentDestination, destinationCheckout, type ServiceCheckout } from './destination-before.js';
+import { runDestination, startDestinationBroker, type DestinationBroker } from './destination-runner.js';
 import { loadDirectTransport, runDirect, runDirectJson } from './direct-runner.js';
 import { startEndpoint, type Endpoint, type EndpointStats } from './endpoint-process.js';
+import { kafkaPartitions } from './kafka-feed.js';
+import { loadKafkaAdapter, prepareKafka, RECORDS_PER_WRITE, type KafkaClientName } from './kafka-runner.js';
 import { measure, type Sample } from './measure.js';
+import { loadPipeToSink, preparePipe } from './pipe-runner.js';
+import { pinProcess } from './process-usage.js';
 import { runRawHttp } from './raw-http.js';
 import { runRawSigV4 } from './raw-sigv4.js';
 import { loadPipeNdjson, ndjsonChunks, prepareNdjson } from './ndjson-runner.js';
@@ -18,6 +24,20 @@ export interface BenchConfig {
   readonly throttle: number;
   readonly feed: SinkFeed;
   readonly latencyBound: { readonly inFlight: number; readonly records: number };
+  /**
+   * The CPU-bound in-flight count (requests at once, for the SDK loop, the floor and the sink alike): the modes named
+   * `<mode>-<n>` (cpuBoundModes), the feeding modes among them.
+   */
+  readonly cpuBoundInFlight: number;
+  /** The end-to-end modes (destination-*): each its own process, slow, so apart from the others. */
+  readonly destination: {
+    /** Run them without being named in `only`. */
+    readonly include: boolean;
+    /** Runs of each, no warm-up (each run starts a fresh service). */
+    readonly reps: number;
+    /** The commit whose service is the "before" figure (destination-before.ts). */
+    readonly beforeRef: string;
+  };
   /** Records of the version-guarded mode: single-item calls go a record per request, so far fewer fit in a rep. */
   readonly guardedRecords: number;
   /** Mode names to run; empty = all. */
@@ -30,6 +50,13 @@ export interface RunResult extends Sample {
   readonly server: EndpointStats;
   /** What went wrong with this run's output: records missing, written twice, failed. Empty when all is well. */
   readonly problems: readonly string[];
+  /** End to end only: how long until the first commit (start-up, group join), and records/s after it. */
+  readonly afterStartUp?: AfterStartUp;
+}
+
+export interface AfterStartUp {
+  readonly firstCommitSeconds: number;
+  readonly itemsPerSec: number;
 }
 
 export interface ModeResult {
@@ -48,13 +75,18 @@ interface Mode {
   prepare(): Promise<Prepared>;
 }
 
-interface Prepared {
-  run(): Promise<number>;
+type Prepared = {
   failed(): number;
   /** Checks of the mode's own beyond the common ones (problemsOf). */
   problems?(): string[];
+  afterStartUp?(): AfterStartUp | undefined;
   dispose(): void;
-}
+} & (
+  /** Timed here (measure): resolves to the records written. */
+  | { run(): Promise<number> }
+  /** Timed by the mode itself: the destination service runs in a process of its own. */
+  | { sample(): Promise<Sample> }
+);
 
 export const MODE = {
   baseline: 'baseline',
@@ -75,7 +107,43 @@ export const MODE = {
   rawSigV4: 'raw-sigv4',
   /** The same unsigned: what signing costs. */
   rawUnsigned: 'raw-unsigned',
+  /** The destination service end to end (destination-runner.ts), per Kafka client, on this workspace's code... */
+  destinationKafkajs: 'destination-kafkajs',
+  destinationRdkafka: 'destination-node-rdkafka',
+  destinationConfluent: 'destination-confluent',
+  /** ...and on the commit before issue 11's change (`--destination-before`). */
+  destinationKafkajsBefore: 'destination-kafkajs-before',
+  destinationRdkafkaBefore: 'destination-node-rdkafka-before',
 } as const;
+
+/**
+ * The modes run at the CPU-bound in-flight count, named after it: the SDK loop, the floor, the sink fed 1,000 a write
+ * (16 writes in flight) and all in one write, and the feeding modes, each fed 1,000 records a write: pipeToSink and
+ * each Kafka adapter's write path.
+ */
+export function cpuBoundModes(inFlight: number) {
+  return {
+    baseline: `baseline-${inFlight}`,
+    rawSigV4: `raw-sigv4-${inFlight}`,
+    sink: `sink-${inFlight}`,
+    sinkOneWrite: `sink-1-write-${inFlight}`,
+    pipe: `pipe-${inFlight}`,
+    kafkajs: `kafkajs-${inFlight}`,
+    rdkafka: `node-rdkafka-${inFlight}`,
+    confluent: `confluent-${inFlight}`,
+    /** The kafkajs mode with the adapters' default JSON decoding, for comparison: the others get records ready-made. */
+    kafkajsJson: `kafkajs-json-${inFlight}`,
+  } as const;
+}
+
+/** The end-to-end modes: which service (now, or the `before` commit's) with which `kafka_client`. */
+const DESTINATION_MODES: readonly { name: string; client: KafkaClientName; before: boolean }[] = [
+  { name: MODE.destinationKafkajs, client: 'kafkajs', before: false },
+  { name: MODE.destinationRdkafka, client: 'node-rdkafka', before: false },
+  { name: MODE.destinationConfluent, client: 'confluent', before: false },
+  { name: MODE.destinationKafkajsBefore, client: 'kafkajs', before: true },
+  { name: MODE.destinationRdkafkaBefore, client: 'node-rdkafka', before: true },
+];
 
 const KEYS = { hashKey: 'year_month', rangeKey: 'rest_of_ts', trackKeys: true } as const;
 // Room for every mode's in-flight count; the modes themselves hold the limit.
@@ -86,9 +154,12 @@ export const THROTTLED_MAX_RETRIES = 10;
 export async function runScenarios(
   config: BenchConfig,
   log: (line: string) => void,
-): Promise<{ modes: ModeResult[]; sinkError?: string; ndjsonError?: string; directError?: string }> {
+): Promise<{ modes: ModeResult[]; sinkError?: string; ndjsonError?: string; directError?: string; errors: Record<string, string> }> {
   const endpoint = await startEndpoint({ latencyMs: config.latencyMs, cpus: config.endpointCpus, ...KEYS });
   const throttled = await startEndpoint({ latencyMs: config.latencyMs, throttle: config.throttle, cpus: config.endpointCpus, ...KEYS });
+  let broker: Promise<DestinationBroker> | undefined;
+  /** Why a group of modes was not run, by what could not be loaded. */
+  const errors: Record<string, string> = {};
   try {
     const DynamoSink = await loadDynamoSink();
     const wantsNdjson = config.only.length === 0 || config.only.includes(MODE.ndjson);
@@ -99,6 +170,8 @@ export async function runScenarios(
     const small = records.slice(0, config.latencyBound.records);
     const guarded = records.slice(0, config.guardedRecords);
     const sockets = Math.max(MIN_SOCKETS, config.inFlight);
+    const cpuBound = cpuBoundModes(config.cpuBoundInFlight);
+    const cpuBoundSockets = Math.max(MIN_SOCKETS, config.cpuBoundInFlight);
     const modes: Mode[] = [
       {
         name: MODE.baseline, endpoint, records: main.length, inFlight: config.inFlight,
@@ -127,6 +200,21 @@ export async function runScenarios(
         async prepare() {
           const bodies = requestBodies(marshalledBatches(main));
           return { run: () => runRawHttp(endpoint.url, bodies, config.inFlight), failed: () => 0, dispose: () => {} };
+        },
+      },
+      {
+        name: cpuBound.baseline, endpoint, records: main.length, inFlight: config.cpuBoundInFlight,
+        async prepare() {
+          const batches = marshalledBatches(main);
+          const client = makeClient(endpoint.url, cpuBoundSockets);
+          return { run: () => runBaseline(client, batches, config.cpuBoundInFlight), failed: () => 0, dispose: () => client.destroy() };
+        },
+      },
+      {
+        name: cpuBound.rawSigV4, endpoint, records: main.length, inFlight: config.cpuBoundInFlight,
+        async prepare() {
+          const bodies = requestBodies(marshalledBatches(main));
+          return { run: () => runRawSigV4(endpoint.url, bodies, config.cpuBoundInFlight), failed: () => 0, dispose: () => {} };
         },
       },
     ];
@@ -206,38 +294,172 @@ export async function runScenarios(
         // the same records as batched puts.
         sinkMode(MODE.sinkBatchedSmall, endpoint, guarded, config.inFlight, config.feed),
         sinkMode(MODE.sinkGuarded, endpoint, guarded, config.inFlight, config.feed, undefined, false, 'timestamp'),
+        // CPU-bound: the sink as users feed it (1,000 a write, several writes in flight), and all in one write, the
+        // figure the feeding modes below are held to.
+        sinkMode(cpuBound.sink, endpoint, main, config.cpuBoundInFlight, config.feed),
+        sinkMode(cpuBound.sinkOneWrite, endpoint, main, config.cpuBoundInFlight, { chunk: 0, writesInFlight: 1 }),
       );
+      modes.push(...(await feedingModes(DynamoSink, ownClient(endpoint), main)));
     }
-    const selected = modes.filter((mode) => config.only.length === 0 || config.only.includes(mode.name));
-    const results = selected.map((mode) => ({ name: mode.name, records: mode.records, inFlight: mode.inFlight, runs: [] as RunResult[] }));
+    // The CPU-bound modes run one after another, so that each rep's ratios between them see the same machine.
+    const cpuBoundOrder: readonly string[] = Object.values(cpuBound);
+    const place = (mode: Mode) => cpuBoundOrder.indexOf(mode.name) + 1; // 0 for the others, which keep their order
+    modes.sort((a, b) => place(a) - place(b));
+    modes.push(...destinationModes());
+    const destinationNames = new Set(DESTINATION_MODES.map((mode) => mode.name));
+    const wanted = (mode: Mode) =>
+      config.only.length === 0 ? !destinationNames.has(mode.name) || config.destination.include : config.only.includes(mode.name);
+    const selected = modes.filter(wanted);
+    const results = new Map(selected.map((mode) => [mode, { name: mode.name, records: mode.records, inFlight: mode.inFlight, runs: [] as RunResult[] }]));
+    const width = Math.max(16, ...selected.map((mode) => mode.name.length));
+    const report = (mode: Mode, result: RunResult) =>
+      log(`  ${mode.name.padEnd(width)} ${Math.round(result.itemsPerSec).toLocaleString('en-US').padStart(9)} items/s` +
+        `  ${result.cpuPer100k.toFixed(2)} CPU-s/100k${result.problems.length ? `  ${result.problems.join('; ')}` : ''}`);
 
     // One warm-up per mode, then the modes in turn, so drift (thermal, GC, JIT) hits them all alike.
-    for (let rep = 0; rep <= config.reps; rep++) {
+    const inProcess = selected.filter((mode) => !destinationNames.has(mode.name));
+    for (let rep = 0; inProcess.length > 0 && rep <= config.reps; rep++) {
       log(rep === 0 ? 'warm-up' : `rep ${rep}/${config.reps}`);
-      for (const [i, mode] of selected.entries()) {
+      for (const mode of inProcess) {
         const result = await runOnce(mode);
-        log(`  ${mode.name.padEnd(16)} ${Math.round(result.itemsPerSec).toLocaleString('en-US').padStart(9)} items/s` +
-          `  ${result.cpuPer100k.toFixed(2)} CPU-s/100k${result.problems.length ? `  ${result.problems.join('; ')}` : ''}`);
-        if (rep > 0) results[i]!.runs.push(result);
+        report(mode, result);
+        if (rep > 0) results.get(mode)!.runs.push(result);
       }
     }
+    // End to end: a fresh service process each run (its start-up is part of the figure), so no warm-up. This process
+    // only watches commits meanwhile: it moves to the endpoint's CPUs, leaving CPU 0 to the service.
+    const endToEnd = selected.filter((mode) => destinationNames.has(mode.name));
+    if (endToEnd.length > 0 && config.endpointCpus) pinProcess(process.pid, config.endpointCpus);
+    try {
+      for (let rep = 1; rep <= config.destination.reps && endToEnd.length > 0; rep++) {
+        log(`end to end, rep ${rep}/${config.destination.reps}`);
+        for (const mode of endToEnd) {
+          const result = await runOnce(mode);
+          report(mode, result);
+          results.get(mode)!.runs.push(result);
+        }
+      }
+    } finally {
+      if (endToEnd.length > 0 && config.endpointCpus) pinProcess(process.pid, '0');
+    }
     return {
-      modes: results,
+      modes: [...results.values()].filter((mode) => mode.runs.length > 0),
       ...(DynamoSink instanceof Error ? { sinkError: DynamoSink.message } : {}),
       ...(pipeNdjson instanceof Error ? { ndjsonError: pipeNdjson.message } : {}),
       ...(directTransport instanceof Error ? { directError: directTransport.message } : {}),
+      errors,
     };
   } finally {
     endpoint.stop();
     throttled.stop();
+    await broker?.then((started) => started.stop()).catch(() => {});
+  }
+
+  /**
+   * pipeToSink and each Kafka adapter, fed 1,000 records a write, into a sink built as the sink modes build it, at the
+   * CPU-bound in-flight count. A group whose package does not load is left out, and `errors` says why.
+   */
+  async function feedingModes(
+    DynamoSink: Exclude<Awaited<ReturnType<typeof loadDynamoSink>>, Error>,
+    target: SinkClient,
+    records: ReturnType<typeof makeRecords>,
+  ): Promise<Mode[]> {
+    const inFlight = config.cpuBoundInFlight;
+    const out: Mode[] = [];
+    const cpuBound = cpuBoundModes(inFlight);
+    if (wantsAny(cpuBound.pipe)) {
+      const pipeToSink = await loadPipeToSink();
+      if (pipeToSink instanceof Error) errors[cpuBound.pipe] = pipeToSink.message;
+      else {
+        out.push({
+          name: cpuBound.pipe, endpoint, records: records.length, inFlight,
+          async prepare() {
+            // Made afresh each run, as the sink modes' inputs are.
+            const inputs = sinkInputs(records, { chunk: 0, writesInFlight: 1 })[0]!;
+            const sink = await openSink(DynamoSink, target, { maxInFlight: inFlight });
+            // Records per write as the issue asks; writes in flight as the sink modes feed it (the pipe's default too).
+            const run = preparePipe(pipeToSink, sink, inputs, { batchSize: RECORDS_PER_WRITE, maxWritesInFlight: config.feed.writesInFlight });
+            return { run: () => run.run(), failed: () => run.failed(), problems: () => run.problems(), dispose: () => {} };
+          },
+        });
+      }
+    }
+    const adapters = [
+      [cpuBound.kafkajs, 'kafkajs', 'ready-made'],
+      [cpuBound.rdkafka, 'node-rdkafka', 'ready-made'],
+      [cpuBound.confluent, 'confluent', 'ready-made'],
+      [cpuBound.kafkajsJson, 'kafkajs', 'json'],
+    ] as const;
+    for (const [name, client, decode] of adapters) {
+      if (!wantsAny(name)) continue;
+      const create = await loadKafkaAdapter(client, decode);
+      if (create instanceof Error) {
+        errors[name] = create.message;
+        continue;
+      }
+      out.push({
+        name, endpoint, records: records.length, inFlight,
+        async prepare() {
+          const sink = await openSink(DynamoSink, target, { maxInFlight: inFlight });
+          const run = prepareKafka(create, sink, kafkaPartitions(records));
+          return { run: () => run.run(), failed: () => 0, problems: () => run.problems(), dispose: () => {} };
+        },
+      });
+    }
+    return out;
+  }
+
+  /** The end-to-end modes; the broker and the "before" checkout are made when a run first needs them. */
+  function destinationModes(): Mode[] {
+    let before: ServiceCheckout | undefined;
+    const named = new Set<string>();
+    return DESTINATION_MODES.map(({ name, client, before: isBefore }) => ({
+      name, endpoint, records: config.records, inFlight: 0,
+      async prepare() {
+        const service = isBefore ? (before ??= destinationCheckout(config.destination.beforeRef, log)) : currentDestination();
+        if (!named.has(service.dir)) {
+          named.add(service.dir);
+          const what = isBefore ? `a worktree of ${service.commit.slice(0, 12)}` : `the working tree on ${service.commit.slice(0, 12)}, uncommitted changes included`;
+          log(`  the service ${isBefore ? 'before' : 'now'}: ${service.dir} (${what})`);
+        }
+        broker ??= startDestinationBroker(makeRecords(config.records), config.endpointCpus);
+        const started = await broker;
+        let problems: string[] = [];
+        let afterStartUp: AfterStartUp | undefined;
+        return {
+          async sample() {
+            const result = await runDestination({
+              service, client, broker: started, endpoint, cpu: config.endpointCpus ? '0' : undefined,
+              // Generous: the slowest measured ran ~8k records/s after a few seconds of start-up.
+              timeoutMs: 60_000 + config.records,
+            });
+            problems = result.problems;
+            afterStartUp = { firstCommitSeconds: result.firstCommitSeconds, itemsPerSec: result.recordsPerSecAfterFirstCommit };
+            log(`  ${name}: first commit ${result.firstCommitSeconds.toFixed(1)} s after the spawn, ` +
+              `${Math.round(result.recordsPerSecAfterFirstCommit).toLocaleString('en-US')} records/s after it`);
+            return result.sample;
+          },
+          failed: () => 0,
+          problems: () => problems,
+          afterStartUp: () => afterStartUp,
+          dispose: () => {},
+        };
+      },
+    }));
+  }
+
+  function wantsAny(name: string): boolean {
+    return config.only.length === 0 || config.only.includes(name);
   }
 }
 
 async function runOnce(mode: Mode): Promise<RunResult> {
   await mode.endpoint.reset();
-  const prepared = await mode.prepare();
+  // A mode that cannot even start (the "before" checkout failed to install, no kcat) is reported as a run that threw.
+  const prepared: Prepared = await mode.prepare().catch((e: unknown) => ({ sample: () => Promise.reject(e), failed: () => 0, dispose: () => {} }));
   let error: unknown;
-  const sample = await measure(() => prepared.run()).catch((e: unknown) => {
+  const timed = 'sample' in prepared ? prepared.sample() : measure(() => prepared.run());
+  const sample = await timed.catch((e: unknown) => {
     // A run that throws is reported like one that lost records, and the bench goes on.
     error = e;
     return { items: 0, seconds: NaN, itemsPerSec: NaN, cpuSeconds: NaN, cpuPer100k: NaN, peakRssMB: NaN };
@@ -246,7 +468,8 @@ async function runOnce(mode: Mode): Promise<RunResult> {
   const server = await mode.endpoint.stats();
   const problems = [...problemsOf(mode, sample.items, prepared.failed(), server), ...(prepared.problems?.() ?? [])];
   if (error) problems.unshift(`threw ${(error as Error).name}: ${(error as Error).message}`);
-  return { ...sample, server, problems };
+  const afterStartUp = prepared.afterStartUp?.();
+  return { ...sample, server, problems, ...(afterStartUp ? { afterStartUp } : {}) };
 }
 
 function problemsOf(mode: Mode, written: number, failed: number, server: EndpointStats): string[] {

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from './aws-sdk.js';
 import { loadExport } from './load-export.js';
 import { PARTITION_KEY, SORT_KEY, TABLE, type BenchRecord } from './workload.js';
 
-interface SinkInput {
+export interface SinkInput {
   readonly value: BenchRecord;
   readonly timestamp: number;
 }

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { WriteQueue, type Owner } from '../src/dynamo/write-queue.js';
 
 const owner = (key: string, ticket: string, size = 100): Owner<string> => ({
-  prepared: { table: 't', keyId: key, size, batch: { PutRequest: { Item: {} } }, single: undefined },
+  prepared: { table: 't', keyId: key, size, batch: '{"PutRequest":{"Item":{}}}', single: undefined },
   ticket,
   index: 0,
 });
 /** A write that goes as a single-item call (a guarded put, an update). */
 const single = (key: string, ticket: string): Owner<string> => ({
-  prepared: { table: 't', keyId: key, size: 100, batch: undefined, single: { operation: 'UpdateItem', input: { TableName: 't', Key: {} } } },
+  prepared: { table: 't', keyId: key, size: 100, batch: undefined, single: { operation: 'UpdateItem', body: '{"TableName":"t","Key":{}}' } },
   ticket,
   index: 0,
 });

@@ -1,12 +1,13 @@
-import type { BatchWriteItemCommandInput, ConsumedCapacity, ReturnConsumedCapacity, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { ConsumedCapacity, ReturnConsumedCapacity, WriteRequest } from '@aws-sdk/client-dynamodb';
 import pRetry from 'p-retry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RecordError, SinkError } from '../errors.js';
 import type { BatchWrittenEvent, SinkEvents } from './events.js';
 import type { RetryOptions } from './options.js';
 import { backoffDelay, classifyError, isThrottling } from './retry-policy.js';
+import { batchWriteBody, singleBody } from './requests.js';
 import type { Transport } from './transport.js';
-import { WriteQueue, type Entry, type Owner } from './write-queue.js';
+import { Fifo, WriteQueue, type Entry, type Owner } from './write-queue.js';
 
 /** How an item's write ended. */
 export type Outcome =
@@ -17,6 +18,13 @@ export type Outcome =
   | { readonly kind: 'rejected'; readonly error: RecordError }
   /** Retries ran out, or a fatal error: the record goes back to the caller. */
   | { readonly kind: 'unwritten'; readonly error: Error };
+
+/** Records added to the writer and not built yet: `build` builds the next (undefined when it cannot become a write). */
+export interface Unbuilt<T> {
+  build(): Owner<T> | undefined;
+  /** Records left to build. */
+  readonly remaining: number;
+}
 
 export interface BatchWriterOptions<T> {
   readonly transport: Transport;
@@ -37,26 +45,33 @@ const STALE: Outcome = { kind: 'stale' };
 /**
  * Sends queued writes, `maxInFlight` requests at a time: puts and deletes as BatchWriteItem requests, guarded writes
  * and updates as single-item calls, one slot each.
+ * Records are built into writes only when a slot is free, a request's worth at a time: building a large write all at
+ * once would hold up the answers of the requests in flight, and their slots with them.
  * Items DynamoDB leaves unprocessed go back in the queue with a backoff and ride along in later requests;
  * an error that fails a whole request is retried in place (p-retry), which holds the slot and so slows the sink down;
  * a ValidationException splits the request in halves until the bad item stands alone.
  */
 export class BatchWriter<T> {
   private readonly queue = new WriteQueue<T>();
+  /** Added records not yet built, in arrival order. */
+  private readonly backlog = new Fifo<Unbuilt<T>>();
   private active = 0;
   private timer: NodeJS.Timeout | undefined;
+  private buildingAhead = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: BatchWriterOptions<T>) {}
 
-  add(owner: Owner<T>): void {
-    this.queue.add(owner);
+  /** Queues records, to be built when a request has room for them; call `pump` after adding. */
+  add(records: Unbuilt<T>): void {
+    this.backlog.push(records);
   }
 
-  /** Sends what can be sent; call after adding items. */
+  /** Sends what can be sent; call after adding records. */
   pump(): void {
     const now = performance.now();
     while (this.active < this.options.maxInFlight) {
+      this.fill();
       const single = this.queue.takeSingle(now);
       const batch = single ? undefined : this.queue.take(now);
       if (!single && batch!.length === 0) break;
@@ -67,13 +82,45 @@ export class BatchWriter<T> {
       });
     }
     this.scheduleRetry(now);
-    if (this.active === 0 && this.queue.size === 0) this.notifyIdle();
+    this.scheduleBuildAhead();
+    if (this.isIdle()) this.notifyIdle();
+  }
+
+  /**
+   * With every slot taken, builds the next requests while waiting for answers, a request's worth at a time after
+   * the answers already in (setImmediate), up to one request per slot: a freed slot then sends at once, and the
+   * building moves off the path from an answer to the next request.
+   */
+  private scheduleBuildAhead(): void {
+    if (this.buildingAhead || this.active < this.options.maxInFlight || this.backlog.length === 0) return;
+    if (this.queue.readyRequests() >= this.options.maxInFlight) return;
+    this.buildingAhead = true;
+    setImmediate(() => {
+      this.buildingAhead = false;
+      this.fill(this.queue.readyRequests() + 1);
+      this.scheduleBuildAhead();
+    });
   }
 
   /** Resolves when nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.active === 0 && this.queue.size === 0 && this.backlog.length === 0;
+  }
+
+  /** Builds records from the backlog until `requests` requests are ready in full, or the backlog is empty. */
+  private fill(requests = 1): void {
+    const { backlog, queue } = this;
+    while (backlog.length > 0 && queue.readyRequests() < requests) {
+      const records = backlog.peek()!;
+      const owner = records.build();
+      if (records.remaining === 0) backlog.shift();
+      if (owner) queue.add(owner);
+    }
   }
 
   private notifyIdle(): void {
@@ -95,16 +142,10 @@ export class BatchWriter<T> {
   private async send(batch: Entry<T>[]): Promise<void> {
     const { events, transport, returnConsumedCapacity } = this.options;
     const started = performance.now();
-    const requestItems: Record<string, WriteRequest[]> = {};
-    for (const entry of batch) {
-      const { table, batch: request } = entry.owner.prepared;
-      (requestItems[table] ??= []).push(request!);
-    }
-    const input: BatchWriteItemCommandInput = { RequestItems: requestItems };
-    if (returnConsumedCapacity !== 'NONE') input.ReturnConsumedCapacity = returnConsumedCapacity;
+    const { body, tables } = batchWriteBody(batch.map((entry) => entry.owner.prepared), returnConsumedCapacity);
     let response;
     try {
-      response = await this.sendWithRetry(batch, 'BatchWriteItem', () => transport.send('BatchWriteItem', input));
+      response = await this.sendWithRetry(batch, 'BatchWriteItem', () => transport.sendJson('BatchWriteItem', body, tables));
     } catch (error) {
       const kind = classifyError(error);
       if (kind === 'invalid') return this.isolate(batch, error as Error);
@@ -134,12 +175,13 @@ export class BatchWriter<T> {
   /** A guarded write or an update, alone in its request. A failed condition means a newer version is stored: stale. */
   private async sendSingle(entry: Entry<T>): Promise<void> {
     const { events, transport, returnConsumedCapacity } = this.options;
-    const { operation, input } = entry.owner.prepared.single!;
+    const { table, single } = entry.owner.prepared;
+    const { operation } = single!;
     const started = performance.now();
-    const request = returnConsumedCapacity === 'NONE' ? input : { ...input, ReturnConsumedCapacity: returnConsumedCapacity };
+    const body = singleBody(single!, returnConsumedCapacity);
     let response;
     try {
-      response = await this.sendWithRetry([entry], operation, () => transport.send(operation, request as never));
+      response = await this.sendWithRetry([entry], operation, () => transport.sendJson(operation, body, [table]));
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'ConditionalCheckFailedException') {

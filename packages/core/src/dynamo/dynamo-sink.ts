@@ -3,7 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConfigError, RecordError, SinkError } from '../errors.js';
 import type { FailureReason, Sink, SinkRecord, WriteResult } from '../sink.js';
-import { BatchWriter, type Outcome } from './batch-writer.js';
+import { BatchWriter, type Outcome, type Unbuilt } from './batch-writer.js';
 import { ItemBuilder, PrepareError } from './item-builder.js';
 import { parseKeySpec, type KeySpec } from './key-spec.js';
 import { resolveOptions, TABLE_NAME, TABLE_NAME_RULE, type DynamoClientLike, type DynamoSinkOptions, type ResolvedOptions } from './options.js';
@@ -11,9 +11,7 @@ import { prepareTable } from './table.js';
 import { directTransport } from './direct/index.js';
 import { sdkTransport, type Transport } from './transport.js';
 import { WriteCall } from './write-call.js';
-
-/** Records prepared between two looks at whether a request slot is free. */
-const PUMP_EVERY = 256;
+import type { Owner } from './write-queue.js';
 
 /** A table the sink writes to: being described (or created), then ready with its builder. */
 interface TableState<V> {
@@ -21,7 +19,41 @@ interface TableState<V> {
   builder: ItemBuilder | undefined;
   preparing: Promise<void> | undefined;
   /** Records routed here while the table was being prepared, in arrival order. */
-  pending: { record: SinkRecord<V>; call: WriteCall<V>; index: number }[];
+  pending: Run<V>[];
+}
+
+/**
+ * Consecutive records of one `write` call bound for one table, on their way to the writer, which builds them one at a
+ * time when a request has room. One object for a whole write (not one per record): fewer objects outlive a request.
+ */
+class Run<V> implements Unbuilt<WriteCall<V>> {
+  constructor(
+    readonly call: WriteCall<V>,
+    readonly table: TableState<V>,
+    private next: number,
+    /** One past the last record's index. */
+    public end: number,
+    private readonly fail: (call: WriteCall<V>, index: number, error: unknown) => void,
+  ) {}
+
+  get remaining(): number {
+    return this.end - this.next;
+  }
+
+  build(): Owner<WriteCall<V>> | undefined {
+    const index = this.next++;
+    try {
+      return { prepared: this.table.builder!.build(this.call.records[index] as SinkRecord), ticket: this.call, index };
+    } catch (error) {
+      this.fail(this.call, index, error);
+      return undefined;
+    }
+  }
+
+  /** Hands every record back unwritten (its table could not be prepared). */
+  giveBack(error: Error): void {
+    while (this.next < this.end) this.call.markUnwritten(this.next++, error);
+  }
 }
 
 /**
@@ -90,17 +122,20 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
     if (this.closing) return Promise.reject(new SinkError('DynamoSink is closed'));
     const call = new WriteCall<V>(records);
     const waiting = new Set<TableState<V>>();
+    let run: Run<V> | undefined;
     for (let index = 0; index < records.length; index++) {
-      const record = records[index]!;
-      const state = this.route(record, call, index);
+      const state = this.route(records[index]!, call, index);
       if (!state) continue;
-      if (state.builder && state.pending.length === 0) this.add(state.builder, record, call, index);
+      if (run?.table === state && run.end === index) {
+        run.end++;
+        continue;
+      }
+      run = new Run(call, state, index, index + 1, this.buildFailed);
+      if (state.builder && state.pending.length === 0) this.writer.add(run);
       else {
-        state.pending.push({ record, call, index });
+        state.pending.push(run);
         waiting.add(state);
       }
-      // In a large write, let the first requests leave while the rest is still being prepared.
-      if (index % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
     }
     for (const state of waiting) void this.prepare(state).catch(() => {}); // its records learn of a failure in `flush`
     this.writer.pump();
@@ -166,25 +201,17 @@ export class DynamoSink<V = Record<string, unknown>> implements Sink<V> {
   private flush(state: TableState<V>, error: Error | undefined): void {
     const pending = state.pending;
     state.pending = [];
-    for (let i = 0; i < pending.length; i++) {
-      const { record, call, index } = pending[i]!;
-      if (error) call.markUnwritten(index, error);
-      else this.add(state.builder!, record, call, index);
-      if (i % PUMP_EVERY === PUMP_EVERY - 1) this.writer.pump();
+    for (const run of pending) {
+      if (error) run.giveBack(error);
+      else this.writer.add(run);
     }
     this.writer.pump();
   }
 
-  private add(builder: ItemBuilder, record: SinkRecord<V>, call: WriteCall<V>, index: number): void {
-    let prepared;
-    try {
-      prepared = builder.build(record as SinkRecord);
-    } catch (error) {
-      this.fail(call, index, error instanceof PrepareError ? error.reason : 'invalid-value', error as Error);
-      return;
-    }
-    this.writer.add({ prepared, ticket: call, index });
-  }
+  /** A record that cannot become a write fails alone, with the reason. */
+  private readonly buildFailed = (call: WriteCall<V>, index: number, error: unknown): void => {
+    this.fail(call, index, error instanceof PrepareError ? error.reason : 'invalid-value', error as Error);
+  };
 
   private fail(call: WriteCall<V>, index: number, reason: FailureReason, error: Error & { field?: string | undefined }): void {
     const failure = call.markFailed(index, reason, error);

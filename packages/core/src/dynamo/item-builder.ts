@@ -1,11 +1,11 @@
-import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { RecordError } from '../errors.js';
 import type { FailureReason, SinkRecord } from '../sink.js';
 import { attributeSize, MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES } from './item-size.js';
 import { keyAttribute, readsTime, type KeySpec, type KeyType } from './key-spec.js';
-import { isExactNumber, marshalItem, marshalValue } from './marshal.js';
+import { isExactNumber, marshalAttributes, marshalFields, marshalValue } from './marshal.js';
 import { TIMESTAMP_VERSION, type ResolvedOptions } from './options.js';
-import { deleteRequest, guardedDelete, guardedPut, putRequest, updateRequest, type Guard, type SingleRequest } from './requests.js';
+import { attributeJson, deleteRequest, fieldsJson, guardedDelete, guardedPut, putRequest, updateRequest, type Guard, type SingleRequest } from './requests.js';
 import { toInstant, type Instant, type TimestampUnit } from './timestamp.js';
 
 type Item = Record<string, AttributeValue>;
@@ -20,7 +20,8 @@ export interface PreparedWrite {
   readonly keyId: string;
   /** Size by DynamoDB's rules, in bytes: of the item for puts and updates, of the key for deletes. */
   readonly size: number;
-  readonly batch: WriteRequest | undefined;
+  /** The WriteRequest as JSON text: `{"PutRequest":{"Item":{...}}}` or `{"DeleteRequest":{"Key":{...}}}`. */
+  readonly batch: string | undefined;
   readonly single: SingleRequest | undefined;
 }
 
@@ -53,6 +54,8 @@ export class ItemBuilder {
   /** Whether a key is a formatted timestamp: then a record without a usable time fails as `invalid-key`. */
   private readonly keyNeedsTime: boolean;
   private readonly needsTime: boolean;
+  /** Attributes the sink sets itself: a value's fields of these names are left out of the item. */
+  private readonly ownAttributes: ReadonlySet<string>;
 
   constructor(
     private readonly keys: TableKeys,
@@ -63,6 +66,8 @@ export class ItemBuilder {
   ) {
     this.keyNeedsTime = readsTime(keys.partition) || (keys.sort !== undefined && readsTime(keys.sort));
     this.needsTime = this.keyNeedsTime || options.ttl !== undefined || options.version?.field === TIMESTAMP_VERSION;
+    const own = [keys.partition.attribute, keys.sort?.attribute, options.version?.attribute, options.ttl?.attribute];
+    this.ownAttributes = new Set(own.filter((name): name is string => name !== undefined));
   }
 
   /** Throws `PrepareError` with the reason and the field at fault. */
@@ -95,32 +100,44 @@ export class ItemBuilder {
     if (isDelete) {
       const key = this.keyOf(partitionValue, sortValue);
       const size = sizeOf(key);
-      if (!guard) return { table: this.table, keyId, size, batch: deleteRequest(key), single: undefined };
-      if (options.deleteMode === 'hard') return { table: this.table, keyId, size, batch: undefined, single: guardedDelete(this.table, key, guard) };
+      const keyJson = `{${fieldsJson(key)}}`;
+      if (!guard) return { table: this.table, keyId, size, batch: deleteRequest(keyJson), single: undefined };
+      if (options.deleteMode === 'hard') return { table: this.table, keyId, size, batch: undefined, single: guardedDelete(this.table, keyJson, guard) };
       const tombstone: Item = { ...key, [guard.versionAttribute]: guard.version, [options.tombstoneAttribute]: { BOOL: true } };
       this.setExpiry(tombstone, instant);
-      return { table: this.table, keyId, size: sizeOf(tombstone), batch: undefined, single: guardedPut(this.table, tombstone, guard) };
+      return { table: this.table, keyId, size: sizeOf(tombstone), batch: undefined, single: guardedPut(this.table, `{${fieldsJson(tombstone)}}`, guard) };
     }
 
-    const { item, size } = this.itemOf(value!, partitionValue, sortValue, guard, instant);
+    const own: Item = this.keyOf(partitionValue, sortValue);
+    if (guard) own[guard.versionAttribute] = guard.version;
+    this.setExpiry(own, instant);
     if (options.writeMode === 'update') {
+      const { names, values, size } = this.marshalled(value!, marshalAttributes);
+      // The key goes in `Key`; everything else the sink sets (version, expiry) is SET like the value's attributes.
       const key = this.keyOf(partitionValue, sortValue);
-      const attributes: Item = { ...item };
-      for (const name in key) delete attributes[name];
+      for (const name in own) {
+        if (name in key) continue;
+        names.push(name);
+        values.push(attributeJson(own[name]!));
+      }
       const remove = options.deleteMode === 'tombstone' ? options.tombstoneAttribute : undefined;
-      const single = updateRequest(this.table, key, attributes, remove, guard);
+      const single = updateRequest(this.table, `{${fieldsJson(key)}}`, names, values, remove, guard);
       if (!single) {
         throw new PrepareError(
           'invalid-value',
           new RecordError(
-            `The record sets ${Object.keys(attributes).length} attributes: its UpdateExpression would be over DynamoDB's limits (4 KB, 300 operators); send fewer attributes, or use writeMode 'put'`,
+            `The record sets ${names.length} attributes: its UpdateExpression would be over DynamoDB's limits (4 KB, 300 operators); send fewer attributes, or use writeMode 'put'`,
           ),
         );
       }
-      return { table: this.table, keyId, size, batch: undefined, single };
+      return { table: this.table, keyId, size: this.checkSize(size + sizeOf(own)), batch: undefined, single };
     }
-    if (guard) return { table: this.table, keyId, size, batch: undefined, single: guardedPut(this.table, item, guard) };
-    return { table: this.table, keyId, size, batch: putRequest(item), single: undefined };
+    const { fields, size } = this.marshalled(value!, marshalFields);
+    const ownFields = fieldsJson(own);
+    const item = `{${fields === '' ? ownFields : `${fields},${ownFields}`}}`;
+    const itemSize = this.checkSize(size + sizeOf(own));
+    if (guard) return { table: this.table, keyId, size: itemSize, batch: undefined, single: guardedPut(this.table, item, guard) };
+    return { table: this.table, keyId, size: itemSize, batch: putRequest(item), single: undefined };
   }
 
   private keyOf(partitionValue: AttributeValue, sortValue: AttributeValue | undefined): Item {
@@ -150,31 +167,20 @@ export class ItemBuilder {
     return value as Record<string, unknown>;
   }
 
-  /** The item of a put or update: the value's attributes (as `include`/`exclude` say), the keys, version and expiry. */
-  private itemOf(
-    value: Record<string, unknown>,
-    partitionValue: AttributeValue,
-    sortValue: AttributeValue | undefined,
-    guard: Guard | undefined,
-    instant: Instant | undefined,
-  ): { item: Item; size: number } {
-    let marshalled;
+  /** The value's attributes (as `include`/`exclude` say; not those the sink sets itself) as `marshal` writes them. */
+  private marshalled<M>(value: Record<string, unknown>, marshal: (value: unknown, skip: ReadonlySet<string>) => M): M {
     try {
-      marshalled = marshalItem(this.selected(value));
+      return marshal(this.selected(value), this.ownAttributes);
     } catch (error) {
       throw new PrepareError('invalid-value', asRecordError(error));
     }
-    const item = marshalled.item;
-    let size = marshalled.size;
-    const { partition, sort } = this.keys;
-    size += setAttribute(item, partition.attribute, partitionValue);
-    if (sort && sortValue) size += setAttribute(item, sort.attribute, sortValue);
-    if (guard) size += setAttribute(item, guard.versionAttribute, guard.version);
-    size += this.setExpiry(item, instant);
+  }
+
+  private checkSize(size: number): number {
     if (size > MAX_ITEM_BYTES) {
       throw new PrepareError('item-too-large', new RecordError(`Item is ${size} bytes, over DynamoDB's limit of ${MAX_ITEM_BYTES} bytes (400 KB)`));
     }
-    return { item, size };
+    return size;
   }
 
   private selected(value: Record<string, unknown>): Record<string, unknown> {
@@ -213,12 +219,12 @@ export class ItemBuilder {
     return { keyAttribute, versionAttribute: attribute, version };
   }
 
-  /** Sets the expiry attribute, if any, and returns how much the item grew. */
-  private setExpiry(item: Item, instant: Instant | undefined): number {
+  /** Sets the expiry attribute, if any. */
+  private setExpiry(item: Item, instant: Instant | undefined): void {
     const { ttl } = this.options;
-    if (!ttl) return 0;
+    if (!ttl) return;
     const seconds = Math.floor(instant!.epochMs / 1000) + ttl.afterSeconds;
-    return setAttribute(item, ttl.attribute, { N: String(seconds) });
+    item[ttl.attribute] = { N: String(seconds) };
   }
 
   private instantOf(record: SinkRecord, value: Record<string, unknown> | null): Instant {
@@ -257,13 +263,6 @@ function callHook<T>(hook: () => T, name: string): T {
   } catch (error) {
     throw new PrepareError('invalid-value', new RecordError(`\`${name}\` threw: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
   }
-}
-
-/** Sets an attribute and returns how much the item grew. */
-function setAttribute(item: Item, name: string, value: AttributeValue): number {
-  const previous = item[name];
-  item[name] = value;
-  return attributeSize(name, value) - (previous ? attributeSize(name, previous) : 0);
 }
 
 function sizeOf(item: Item): number {

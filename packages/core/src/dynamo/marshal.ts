@@ -3,6 +3,8 @@ import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
 import { Buffer } from 'node:buffer';
 import { RecordError } from '../errors.js';
 import { describeNumberRejection, joinFieldPath, numberSize, utf8ByteLength } from './item-size.js';
+import { decodeInput, toBase64 } from './json-protocol.js';
+import { quotedName } from './requests.js';
 
 /*
  * Output equals `marshall(value, { removeUndefinedValues: true })` from @aws-sdk/util-dynamodb for every
@@ -29,14 +31,50 @@ export interface MarshalledItem {
 }
 
 /**
+ * An item's attributes written straight as DynamoDB's JSON (`"name":{"S":"..."},...`, no braces: the caller adds its
+ * own attributes), and their size. No AttributeValue objects are made: the text goes into request bodies as it is.
+ */
+export interface MarshalledFields {
+  readonly fields: string;
+  readonly size: number;
+}
+
+/** The top-level attributes one by one (names, and their values as JSON), for an UpdateExpression. */
+export interface MarshalledAttributes {
+  readonly names: string[];
+  readonly values: string[];
+  readonly size: number;
+}
+
+/**
  * Marshals a record's value (a plain object, or a Map with string keys) into a DynamoDB item and its size in one pass.
  * Throws RecordError (field = dotted path like `payload.a[2]`) for values DynamoDB cannot hold.
  */
 export function marshalItem(value: unknown): MarshalledItem {
+  const { fields, size } = marshalFields(value);
+  return { item: decodeInput(`{${fields}}`) as Record<string, AttributeValue>, size };
+}
+
+/** As {@link marshalItem}, as JSON text; attributes named in `skip` are left out (the caller sets them). */
+export function marshalFields(value: unknown, skip?: ReadonlySet<string>): MarshalledFields {
   const marshaller = acquire(undefined, value);
   try {
-    const item = marshaller.item(value);
-    return { item, size: marshaller.size };
+    const fields = marshaller.item(value, skip, undefined);
+    return { fields, size: marshaller.size };
+  } catch (error) {
+    throw marshaller.asRecordError(error);
+  } finally {
+    release(marshaller);
+  }
+}
+
+/** As {@link marshalFields}, each attribute apart. */
+export function marshalAttributes(value: unknown, skip?: ReadonlySet<string>): MarshalledAttributes {
+  const marshaller = acquire(undefined, value);
+  try {
+    const split = { names: [] as string[], values: [] as string[] };
+    marshaller.item(value, skip, split);
+    return { ...split, size: marshaller.size };
   } catch (error) {
     throw marshaller.asRecordError(error);
   } finally {
@@ -51,7 +89,7 @@ export function marshalItem(value: unknown): MarshalledItem {
 export function marshalValue(value: unknown, path: string): AttributeValue {
   const marshaller = acquire(path, OUTSIDE_ANY_RECORD);
   try {
-    return marshaller.value(value);
+    return decodeInput(marshaller.value(value)) as unknown as AttributeValue;
   } catch (error) {
     throw marshaller.asRecordError(error);
   } finally {
@@ -97,68 +135,71 @@ class Marshaller {
   /** The root, then each map and list entered: their count is the depth, and a repeat is a cycle. */
   readonly ancestors: object[] = [];
 
-  item(value: unknown): Record<string, AttributeValue> {
+  /** The item's attributes as JSON, or each apart into `split`. */
+  item(value: unknown, skip: ReadonlySet<string> | undefined, split: Split | undefined): string {
     if (typeof value === 'object' && value !== null) {
-      if (isPlainObject(value)) return this.plainObject(value, 0);
-      if (value instanceof Map) return this.mapEntries(value, 0);
+      if (isPlainObject(value)) return this.plainObject(value, 0, skip, split);
+      if (value instanceof Map) return this.mapEntries(value, 0, skip, split);
     }
     return this.fail(`a record value must be a plain object (or a Map) to become a DynamoDB item, got ${describe(value)}`);
   }
 
-  value(value: unknown): AttributeValue {
+  /** The value as an AttributeValue in JSON: `{"S":"..."}`, `{"M":{...}}`, ... */
+  value(value: unknown): string {
     switch (typeof value) {
       case 'string':
         this.size += this.stringSize(value);
-        return { S: value };
+        return `{"S":${JSON.stringify(value)}}`;
       case 'number':
-        return { N: this.jsNumber(value) };
+        // Number text is digits, sign, point and exponent only (numberSize checks it): nothing to escape.
+        return `{"N":"${this.jsNumber(value)}"}`;
       case 'boolean':
         this.size += 1;
-        return { BOOL: value };
+        return value ? '{"BOOL":true}' : '{"BOOL":false}';
       case 'object':
         if (value === null) {
           this.size += 1;
-          return { NULL: true };
+          return '{"NULL":true}';
         }
-        if (Array.isArray(value)) return { L: this.list(value) };
+        if (Array.isArray(value)) return `{"L":[${this.list(value)}]}`;
         // Before the plain-object test: a lossless number may be a plain object too.
-        if (isExactNumber(value)) return { N: this.exactNumber(value.value) };
+        if (isExactNumber(value)) return `{"N":"${this.exactNumber(value.value)}"}`;
         if (isPlainObject(value)) {
           this.enter(value);
           this.size += 3;
-          const map = this.plainObject(value, 1);
+          const map = this.plainObject(value, 1, undefined, undefined);
           this.ancestors.pop();
-          return { M: map };
+          return `{"M":{${map}}}`;
         }
         return this.instance(value);
       case 'bigint':
-        return { N: this.exactNumber(String(value)) };
+        return `{"N":"${this.exactNumber(String(value))}"}`;
       default: // undefined (dropped earlier inside maps, lists and sets), function, symbol
         return this.fail(`${describe(value)} cannot be stored in DynamoDB`);
     }
   }
 
   /** The fields of a plain object; `entryOverhead` is 1 for a map value (each element costs a byte), 0 for the item. */
-  private plainObject(source: object, entryOverhead: number): Record<string, AttributeValue> {
+  private plainObject(source: object, entryOverhead: number, skip: ReadonlySet<string> | undefined, split: Split | undefined): string {
     const fields = source as Record<string, unknown>;
-    const out: Record<string, AttributeValue> = {};
+    let out = '';
     const path = this.path;
     const at = path.length;
     path.push('');
     for (const key of Object.keys(fields)) {
       path[at] = key;
       const field = fields[key];
-      if (field === undefined) continue;
+      if (field === undefined || skip?.has(key)) continue;
       this.size += entryOverhead + this.nameSize(key);
-      setField(out, key, this.value(field));
+      out = addField(out, key, this.value(field), split);
     }
     path.pop();
     return out;
   }
 
   /** A Map like a plain object (util-dynamodb does the same); its keys must be strings. */
-  private mapEntries(source: Map<unknown, unknown>, entryOverhead: number): Record<string, AttributeValue> {
-    const out: Record<string, AttributeValue> = {};
+  private mapEntries(source: Map<unknown, unknown>, entryOverhead: number, skip: ReadonlySet<string> | undefined, split: Split | undefined): string {
+    let out = '';
     const path = this.path;
     const at = path.length;
     path.push('');
@@ -168,51 +209,54 @@ class Marshaller {
         this.fail(`Map key ${describe(key)} is not a string: DynamoDB attribute names are strings`);
       }
       path[at] = key;
-      if (field === undefined) continue;
+      if (field === undefined || skip?.has(key)) continue;
       this.size += entryOverhead + this.nameSize(key);
-      setField(out, key, this.value(field));
+      out = addField(out, key, this.value(field), split);
     }
     path.pop();
     return out;
   }
 
-  private list(source: readonly unknown[]): AttributeValue[] {
+  private list(source: readonly unknown[]): string {
     this.enter(source);
-    const out: AttributeValue[] = [];
+    let out = '';
+    let count = 0;
     const path = this.path;
     const at = path.length;
     path.push(0);
     for (let index = 0; index < source.length; index++) {
       path[at] = index;
       const element = source[index];
-      if (element !== undefined) out.push(this.value(element));
+      if (element === undefined) continue;
+      const json = this.value(element);
+      out = count++ === 0 ? json : `${out},${json}`;
     }
     path.pop();
-    this.size += 3 + out.length;
+    this.size += 3 + count;
     this.ancestors.pop();
     return out;
   }
 
   /** Everything that is an object but neither plain nor an array: the slow path. */
-  private instance(value: object): AttributeValue {
+  private instance(value: object): string {
     if (value instanceof Uint8Array) {
       this.size += value.byteLength;
-      return { B: value };
+      return `{"B":"${toBase64(value)}"}`;
     }
     if (value instanceof Set) return this.set(value);
     if (value instanceof Map) {
       this.enter(value);
       this.size += 3;
-      const map = this.mapEntries(value, 1);
+      const map = this.mapEntries(value, 1, undefined, undefined);
       this.ancestors.pop();
-      return { M: map };
+      return `{"M":{${map}}}`;
     }
     if (value instanceof Date) {
       const time = value.getTime();
       if (Number.isNaN(time)) return this.fail('an invalid Date cannot be stored in DynamoDB');
       const iso = value.toISOString();
-      this.size += iso.length; // ASCII
-      return { S: iso };
+      this.size += iso.length; // ASCII, nothing to escape
+      return `{"S":"${iso}"}`;
     }
     // Boxed primitives: util-dynamodb marshals them as their primitive, and so do we.
     if (value instanceof String || value instanceof Number || value instanceof Boolean) return this.value((value as { valueOf(): unknown }).valueOf());
@@ -226,7 +270,7 @@ class Marshaller {
   }
 
   /** SS, NS or BS. Undefined elements are dropped (as removeUndefinedValues does); the rest must share one kind and be distinct. */
-  private set(source: Set<unknown>): AttributeValue {
+  private set(source: Set<unknown>): string {
     const path = this.path;
     const at = path.length;
     path.push(0);
@@ -254,13 +298,13 @@ class Marshaller {
     }
     path.pop();
     if (kind === undefined) return this.fail('empty sets cannot be stored in DynamoDB');
-    if (kind === 'string') return { SS: elements as string[] };
+    if (kind === 'string') return `{"SS":[${(elements as string[]).map((element) => JSON.stringify(element)).join(',')}]}`;
     if (kind === 'number') {
       this.refuseDuplicates(elements as string[], canonicalNumber, 'number');
-      return { NS: elements as string[] };
+      return `{"NS":[${(elements as string[]).map((element) => `"${element}"`).join(',')}]}`;
     }
     this.refuseDuplicates(elements as Uint8Array[], binaryKey, 'binary value');
-    return { BS: elements as Uint8Array[] };
+    return `{"BS":[${(elements as Uint8Array[]).map((element) => `"${toBase64(element)}"`).join(',')}]}`;
   }
 
   /** DynamoDB compares set elements by value (1 equals 1.0 and 1n; equal bytes are equal), and refuses duplicates. */
@@ -396,10 +440,21 @@ function isPlainObject(value: object): boolean {
   );
 }
 
-/** `out[key] = value`, except that `__proto__` becomes an own attribute instead of replacing the prototype. */
-function setField(out: Record<string, AttributeValue>, key: string, value: AttributeValue): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
+/** Where the top-level attributes go one by one, for an UpdateExpression. */
+interface Split {
+  readonly names: string[];
+  readonly values: string[];
+}
+
+/** `out` with `"key":json` added, or `out` unchanged with the pair in `split`. */
+function addField(out: string, key: string, json: string, split: Split | undefined): string {
+  if (split) {
+    split.names.push(key);
+    split.values.push(json);
+    return out;
+  }
+  const field = quotedName(key) + json;
+  return out === '' ? field : `${out},${field}`;
 }
 
 function setKindOf(element: unknown): SetKind | undefined {

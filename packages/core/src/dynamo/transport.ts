@@ -21,6 +21,7 @@ import {
   type UpdateTimeToLiveCommandInput,
   type UpdateTimeToLiveCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { decodeInput } from './json-protocol.js';
 import type { DynamoClientLike } from './options.js';
 
 /** The DynamoDB operations the sink uses, with their inputs and outputs. */
@@ -42,6 +43,11 @@ export type OperationName = keyof Operations;
  */
 export interface Transport {
   send<O extends OperationName>(operation: O, input: Operations[O][0]): Promise<Operations[O][1]>;
+  /**
+   * Sends a request body already written as DynamoDB's JSON (the sink writes its items that way), for `tables` (the
+   * table names in it, which endpoint rules may read). Answers and errors as {@link Transport.send}.
+   */
+  sendJson<O extends OperationName>(operation: O, body: string, tables: readonly string[]): Promise<Operations[O][1]>;
   /** Releases connections the transport holds itself (the SDK client's are the client's). */
   destroy?(): void;
 }
@@ -59,7 +65,18 @@ export const COMMANDS = {
 
 /** Sends through a `DynamoDBClient` (or anything with its `send(command)`): its middleware, retries and logging stay in the path. */
 export function sdkTransport(client: DynamoClientLike): Transport {
+  const send: Transport['send'] = (operation, input) => client.send(new (COMMANDS[operation] as new (input: unknown) => unknown)(input));
   return {
-    send: (operation, input) => client.send(new (COMMANDS[operation] as new (input: unknown) => unknown)(input)),
+    send,
+    // The SDK takes its input shape: the text goes back to objects, binaries to Uint8Array.
+    sendJson: (operation, body) => {
+      let input;
+      try {
+        input = decodeInput(body);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return send(operation, input as never);
+    },
   };
 }

@@ -43,7 +43,7 @@ const isBatched = (owner: Owner<unknown>): boolean => owner.prepared.batch !== u
  */
 export class WriteQueue<T> {
   /** The first waiting entry of each unlocked key, by kind, in the order they became ready. */
-  private readonly ready = { batch: new ReadyList<T>(), single: new ReadyList<T>() };
+  private readonly ready = { batch: new Fifo<Entry<T>>(), single: new Fifo<Entry<T>>() };
   /** One map lookup per step: this is on the path of every record. */
   private readonly keys = new Map<string, KeyState<T>>();
   private readonly retrying: Entry<T>[] = [];
@@ -154,6 +154,11 @@ export class WriteQueue<T> {
     return earliest;
   }
 
+  /** Requests ready in full: single-item writes, and BatchWriteItem requests' worth of new batched entries. */
+  readyRequests(): number {
+    return this.ready.single.length + Math.floor(this.ready.batch.length / MAX_BATCH_ITEMS);
+  }
+
   /** Whether `take` or `takeSingle` could return something now, ignoring retries not yet due. */
   hasReady(now: number): boolean {
     return this.ready.batch.length > 0 || this.ready.single.length > 0 || this.retrying.some((entry) => entry.notBefore <= now);
@@ -172,23 +177,23 @@ export class WriteQueue<T> {
 }
 
 /** A FIFO with an advancing head, compacted now and then, so that taking from the front costs nothing per item. */
-class ReadyList<T> {
-  private items: Entry<T>[] = [];
+export class Fifo<E> {
+  private items: E[] = [];
   private head = 0;
 
   get length(): number {
     return this.items.length - this.head;
   }
 
-  push(entry: Entry<T>): void {
+  push(entry: E): void {
     this.items.push(entry);
   }
 
-  peek(): Entry<T> | undefined {
+  peek(): E | undefined {
     return this.items[this.head];
   }
 
-  shift(): Entry<T> | undefined {
+  shift(): E | undefined {
     const entry = this.items[this.head];
     if (entry === undefined) return undefined;
     this.head++;

@@ -10,15 +10,19 @@ export function eachBatchRecord<V>(message: EachBatchMessage, value: V, topic: s
     offset: message.offset,
     key: message.key,
     timestamp: message.timestamp,
-    ...(message.headers ? { headers: flattenHeaders(message.headers) } : {}),
+    headers: message.headers && flattenHeaders(message.headers),
   });
 }
 
-/** A header sent more than once comes as an array; a record holds one value per name: the last, as Kafka's `lastHeader` does. */
-function flattenHeaders(headers: EachBatchHeaders): Record<string, string | Uint8Array | undefined> {
-  const flat: Record<string, string | Uint8Array | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    flat[name] = Array.isArray(value) ? value[value.length - 1] : value;
+/**
+ * A header sent more than once comes as an array; a record holds one value per name: the last, as Kafka's
+ * `lastHeader` does. Most messages carry none: no object then.
+ */
+function flattenHeaders(headers: EachBatchHeaders): Record<string, string | Uint8Array | undefined> | undefined {
+  let flat: Record<string, string | Uint8Array | undefined> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    (flat ??= {})[name] = Array.isArray(value) ? value[value.length - 1] : value;
   }
   return flat;
 }

@@ -8,7 +8,7 @@ import { CredentialCache, type Identity, type IdentityProvider } from './credent
 import { resolveRoute, routeKey, type DynamoClientConfig, type Route } from './endpoint.js';
 import { CLOCK_SKEW_ERRORS, Crc32MismatchError, serviceError, type ResponseMetadata } from './errors.js';
 import { exchange, type RawResponse } from './exchange.js';
-import { decodeOutput, encodeInput } from './json-protocol.js';
+import { decodeOutput, encodeInput } from '../json-protocol.js';
 import { SigV4Signer } from './sigv4.js';
 
 export interface DirectTransportOptions {
@@ -33,11 +33,6 @@ export interface DirectTransportOptions {
 
 /** A {@link Transport} that speaks DynamoDB's JSON protocol itself, over undici's HTTP/1.1 client. */
 export interface DirectTransport extends Transport {
-  /**
-   * Sends a request body already written as JSON (say, joined from items serialized ahead), for `tables` (the table
-   * names in it, which the endpoint rules may read). Answers and errors as {@link Transport.send}.
-   */
-  sendJson<O extends OperationName>(operation: O, body: string, tables: readonly string[]): Promise<Operations[O][1]>;
   /** Closes the transport's keep-alive sockets. Requests in flight fail. Idempotent. */
   destroy(): void;
 }

@@ -2,7 +2,8 @@ import { Buffer } from 'node:buffer';
 
 /*
  * DynamoDB's JSON protocol (awsJson1_0) for the operations the sink uses: inputs are the SDK's input shapes written
- * with JSON.stringify, outputs are JSON.parse'd into the SDK's output shapes. The two places where the SDK's shapes are
+ * with JSON.stringify (or written as JSON text from the start: see marshal.ts), outputs are JSON.parse'd into the SDK's
+ * output shapes. The two places where the SDK's shapes are
  * not plain JSON: binary attributes (`B`, `BS`: Uint8Array in the SDK, base64 on the wire) and timestamps
  * (`...DateTime`: Date in the SDK, epoch seconds on the wire).
  */
@@ -27,6 +28,15 @@ function binaryAsBase64(this: Record<string, unknown>, key: string, value: unkno
   return value;
 }
 
+/** The SDK's input shape of a request body written as JSON text (for a transport that sends SDK commands). */
+export function decodeInput(text: string): Record<string, unknown> {
+  return hasBinary(text) ? (JSON.parse(text, binaryReviver) as Record<string, unknown>) : (JSON.parse(text) as Record<string, unknown>);
+}
+
+// An attribute value's `B` or `BS` key: anywhere else in DynamoDB's shapes a key `B` holds an object (an attribute
+// named B inside an item or map), never a string or an array.
+const hasBinary = (text: string): boolean => text.includes('B":"') || text.includes('BS":[');
+
 /** Operations whose output describes a table: their `...DateTime` fields are epoch seconds, Date in the SDK. */
 const TABLE_OPERATIONS = new Set(['DescribeTable', 'CreateTable']);
 
@@ -38,7 +48,7 @@ export function decodeOutput(operation: string, text: string): Record<string, un
   if (text.length === 0) return {};
   // Most answers are `{"UnprocessedItems":{}}` or `{}`: no reviver, which would run for every key.
   if (TABLE_OPERATIONS.has(operation)) return JSON.parse(text, tableReviver) as Record<string, unknown>;
-  if (text.includes('B":"') || text.includes('BS":[')) return JSON.parse(text, binaryReviver) as Record<string, unknown>;
+  if (hasBinary(text)) return JSON.parse(text, binaryReviver) as Record<string, unknown>;
   return JSON.parse(text) as Record<string, unknown>;
 }
 
@@ -51,6 +61,11 @@ function binaryReviver(key: string, value: unknown): unknown {
 function tableReviver(key: string, value: unknown): unknown {
   if (typeof value === 'number' && key.endsWith('DateTime')) return new Date(Math.round(value * 1000));
   return binaryReviver(key, value);
+}
+
+/** Binary as DynamoDB's JSON carries it. */
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 function fromBase64(text: string): Uint8Array {
