@@ -18,7 +18,8 @@
  * each fed 1,000 records a write into a sink built as sink builds it: pipe-64 (pipeToSink over an async iterable of
  * the records, writes in flight as --sink-writes), kafkajs-64, node-rdkafka-64 and confluent-64 (each Kafka
  * adapter's write path over an in-process fake of its client holding the records as JSON messages in 4 partitions,
- * until every offset is committed; fake-each-batch.ts, fake-rdkafka.ts).
+ * until every offset is committed; fake-each-batch.ts, fake-rdkafka.ts; their deserializer hands the records over
+ * ready-made, as the sink and pipe modes get them), and kafkajs-json-64 (the adapters' default JSON decoding).
  *
  * End to end (destination-runner.ts), only with `--destination` or when named in `--only`, after the others, no
  * warm-up, `--destination-reps` runs each (1 unless told): the destination service as a process of its own pinned to

@@ -94,7 +94,9 @@ export async function runDestination(options: {
     // The fake endpoint answers DescribeTable with an ACTIVE table; nothing to create.
     create_table: 'false',
   };
-  const node = [process.execPath, '--import', 'tsx', service.main];
+  // To profile the service: DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/profiles'.
+  const extra = process.env['DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const node = [process.execPath, ...extra, '--import', 'tsx', service.main];
   const argv = cpu ? ['taskset', '-c', cpu, ...node] : node;
 
   const started = performance.now();
