@@ -86,13 +86,16 @@ export interface KafkaRun {
   problems(): string[];
 }
 
-/** The timed part for a sink already opened and messages already made. */
+/**
+ * The timed part for a sink already opened and messages already made. The adapter and its fake client are made
+ * before the timer: the fake's messages stand for what a real client decodes, not for the adapter's write path.
+ */
 export function prepareKafka(create: AdapterFactory, sink: BenchSink, partitions: readonly (readonly BenchMessage[])[]): KafkaRun {
   const watch = new CommitWatch(partitions);
+  const adapter = create(sink, partitions, watch);
   return {
     problems: () => watch.problems(),
     async run() {
-      const adapter = create(sink, partitions, watch);
       const running = adapter.run();
       // run() resolves only after stop(); settling first means it failed (or stopped by itself: the checks tell).
       const ended = await Promise.race([watch.caughtUp.then(() => false), running.then(() => true)]);
