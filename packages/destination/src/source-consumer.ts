@@ -5,6 +5,7 @@
 import type { Sink } from '@dynamo-sink/core';
 import type { JsonObject } from '@dynamo-sink/kafkajs';
 import type { DestinationConfig, KafkaClientName } from './config.js';
+import { lagReader } from './consumer-lag.js';
 import type { Logger } from './logger.js';
 
 /** What the consumer reports so far. */
@@ -26,6 +27,29 @@ export interface SourceConsumer {
   lag(): Promise<number | undefined>;
   /** Releases what `run()` does not: the dead-letter producer, admin connections. Call after `run()` settled. */
   close(): Promise<void>;
+}
+
+/**
+ * The SourceConsumer of an adapter (any of the three: they share `run`, `stop` and `stats`), with the topic's lag read
+ * by its own admin connection; `release` closes what the source made beside the adapter (the dead-letter producer).
+ */
+export function adapterSource(
+  adapter: Pick<SourceConsumer, 'run' | 'stop' | 'stats'>,
+  config: DestinationConfig,
+  release: () => Promise<unknown> | undefined,
+): SourceConsumer {
+  const lag = lagReader(config);
+  return {
+    run: () => adapter.run(),
+    stop: () => adapter.stop(),
+    get stats() {
+      return adapter.stats;
+    },
+    lag: () => lag.read(),
+    async close() {
+      await Promise.allSettled([release(), lag.close()]);
+    },
+  };
 }
 
 /** What a source is built from. */

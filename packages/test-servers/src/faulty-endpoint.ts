@@ -1,11 +1,11 @@
 import { HttpRequest } from '@smithy/core/protocols';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { FAULT_KINDS, faultSequence, type Fault, type FaultKind, type FaultPlan, type ThrottleErrorName } from './fault-plan.js';
-import type { TestServer } from './test-server.js';
+import { Sha256 } from './sha256.js';
+import { listenOnLoopback, type TestServer } from './test-server.js';
 
 export type { Fault, FaultKind, FaultPlan, ThrottleErrorName } from './fault-plan.js';
 
@@ -200,25 +200,7 @@ export async function startFaultyEndpoint(upstream: string, plan: FaultPlan, opt
       outgoing.end(String(error));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    name: `faulty proxy for ${upstream}`,
-    stats,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-        agent.destroy();
-      });
-      return closing;
-    },
-  };
+  return { ...(await listenOnLoopback(server, () => agent.destroy())), name: `faulty proxy for ${upstream}`, stats };
 }
 
 function readBody(incoming: IncomingMessage): Promise<Buffer> {
@@ -280,23 +262,6 @@ function signatureExpiredBody(signedAt: number, serverNow: number) {
 }
 
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
-
-/** node:crypto as the SHA-256 constructor @smithy/signature-v4 takes (an HMAC when given a key). */
-class Sha256 {
-  private readonly hash;
-  constructor(key?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', bytes(key));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-}
-
-const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
 
 /**
  * DynamoDB's checks of a request's signature, in its order: a key it knows, with its session token, not expired,

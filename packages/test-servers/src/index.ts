@@ -6,6 +6,7 @@
 export * from './servers.js';
 export { delayed, scanTable, type RawItem } from './dynamo-table.js';
 export { freePort } from './free-port.js';
+export { Sha256 } from './sha256.js';
 export { waitUntil } from './wait-until.js';
 export { waitUntilAnswering } from './wait-until-ready.js';
 export { FAULT_KINDS, faultSequence } from './fault-plan.js';

@@ -1,4 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A DynamoDB-compatible HTTP endpoint started for a test. */
 export interface TestServer {
@@ -22,4 +24,28 @@ export function makeClient(endpoint: string, extra: Partial<DynamoDBClientConfig
     maxAttempts: 1,
     ...extra,
   });
+}
+
+/**
+ * Listens on 127.0.0.1 and a free port. `close` is idempotent, drops idle keep-alive connections (SDK clients keep
+ * them open; without this, close waits for them to time out), then runs `onClose`.
+ */
+export async function listenOnLoopback(server: Server, onClose?: () => void): Promise<Pick<TestServer, 'endpoint' | 'close'>> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        onClose?.();
+      });
+      return closing;
+    },
+  };
 }

@@ -89,7 +89,9 @@ export function marshalAttributes(value: unknown, skip?: ReadonlySet<string>): M
 export function marshalValue(value: unknown, path: string): AttributeValue {
   const marshaller = acquire(path, OUTSIDE_ANY_RECORD);
   try {
-    return decodeInput(marshaller.value(value)) as unknown as AttributeValue;
+    // Keys and versions are numbers (the callers check): their digits are the attribute, no JSON text in between.
+    const digits = marshaller.numberDigits(value);
+    return digits !== undefined ? { N: digits } : (decodeInput(marshaller.value(value)) as unknown as AttributeValue);
   } catch (error) {
     throw marshaller.asRecordError(error);
   } finally {
@@ -177,6 +179,13 @@ class Marshaller {
       default: // undefined (dropped earlier inside maps, lists and sets), function, symbol
         return this.fail(`${describe(value)} cannot be stored in DynamoDB`);
     }
+  }
+
+  /** The digits of a number, bigint, NumberValue or LosslessNumber, checked against DynamoDB's limits; else undefined. */
+  numberDigits(value: unknown): string | undefined {
+    if (typeof value === 'number') return this.jsNumber(value);
+    if (typeof value === 'bigint') return this.exactNumber(String(value));
+    return isExactNumber(value) ? this.exactNumber(value.value) : undefined;
   }
 
   /** The fields of a plain object; `entryOverhead` is 1 for a map value (each element costs a byte), 0 for the item. */

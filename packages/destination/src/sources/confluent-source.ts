@@ -4,10 +4,9 @@
  * are optional peers loaded only when chosen: the client's install builds or downloads a native binary, which a
  * deployment that uses kafkajs need not carry. The process tests run every scenario with this client too.
  */
-import { lagReader } from '../consumer-lag.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import type { Logger } from '../logger.js';
-import { SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
+import { adapterSource, SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
 
 // Held in variables so the compiler does not need the packages installed to check this file.
 const ADAPTER = '@dynamo-sink/confluent-kafka';
@@ -58,7 +57,6 @@ export async function createConfluentSource({ config, sink, logger }: SourceCont
     producer = kafka.producer();
     await producer.connect();
   }
-  const lag = lagReader(config);
   const pipe = new adapter.ConfluentSinkConsumer({
     kafka,
     consumerConfig: {
@@ -74,17 +72,7 @@ export async function createConfluentSource({ config, sink, logger }: SourceCont
     fromBeginning: true,
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? adapter.deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
-  return {
-    run: () => pipe.run(),
-    stop: () => pipe.stop(),
-    get stats() {
-      return pipe.stats;
-    },
-    lag: () => lag.read(),
-    async close() {
-      await Promise.allSettled([producer?.disconnect(), lag.close()]);
-    },
-  };
+  return adapterSource(pipe, config, () => producer?.disconnect());
 }
 
 /** The client's warnings and errors, as service log lines (it logs to the console otherwise). */

@@ -2,10 +2,9 @@
 import type { JsonObject } from '@dynamo-sink/kafkajs';
 import { KafkaSinkConsumer, deadLetterToTopic } from '@dynamo-sink/kafkajs';
 import { Kafka, logLevel, Partitioners, type Producer, type logCreator } from 'kafkajs';
-import { lagReader } from '../consumer-lag.js';
 import type { Logger } from '../logger.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
-import type { SourceConsumer, SourceContext } from '../source-consumer.js';
+import { adapterSource, type SourceConsumer, type SourceContext } from '../source-consumer.js';
 
 /** Builds the kafkajs source: a consumer group on `input`, reading from the earliest offset when the group is new. */
 export async function createKafkajsSource({ config, sink, logger, onJoined }: SourceContext): Promise<SourceConsumer> {
@@ -37,19 +36,7 @@ export async function createKafkajsSource({ config, sink, logger, onJoined }: So
     fromBeginning: true,
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
-
-  const lag = lagReader(config);
-  return {
-    run: () => pipe.run(),
-    stop: () => pipe.stop(),
-    get stats() {
-      return pipe.stats;
-    },
-    lag: () => lag.read(),
-    async close() {
-      await Promise.allSettled([producer?.disconnect(), lag.close()]);
-    },
-  };
+  return adapterSource(pipe, config, () => producer?.disconnect());
 }
 
 /** kafkajs's warnings and errors, as service log lines. */

@@ -3,9 +3,8 @@
  * build of librdkafka) are loaded only when chosen, so a deployment that uses kafkajs can leave them out. The process
  * tests run every scenario with both clients.
  */
-import { lagReader } from '../consumer-lag.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
-import { SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
+import { adapterSource, SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
 
 // Held in variables so the compiler does not need the packages installed to check this file.
 const ADAPTER = '@dynamo-sink/node-rdkafka';
@@ -38,7 +37,6 @@ export async function createRdkafkaSource({ config, sink }: SourceContext): Prom
     producer = new Producer({ 'metadata.broker.list': brokers, dr_cb: true });
     await new Promise<void>((resolve, reject) => producer!.connect({}, (error) => (error ? reject(error) : resolve())));
   }
-  const lag = lagReader(config);
   const pipe = new adapter.RdkafkaSinkConsumer({
     consumerConfig: {
       'group.id': config.consumerGroup,
@@ -52,20 +50,7 @@ export async function createRdkafkaSource({ config, sink }: SourceContext): Prom
     fromBeginning: true,
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? adapter.deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
-  return {
-    run: () => pipe.run(),
-    stop: () => pipe.stop(),
-    get stats() {
-      return pipe.stats;
-    },
-    lag: () => lag.read(),
-    async close() {
-      await Promise.allSettled([
-        producer ? new Promise<void>((resolve) => producer!.disconnect(() => resolve())) : undefined,
-        lag.close(),
-      ]);
-    },
-  };
+  return adapterSource(pipe, config, () => (producer ? new Promise<void>((resolve) => producer!.disconnect(() => resolve())) : undefined));
 }
 
 async function load<M>(name: string): Promise<M> {

@@ -1,12 +1,32 @@
 /** How the shared Kafka scenarios (`@dynamo-sink/test-servers/kafka-scenarios`) run RdkafkaSinkConsumer. */
+import rdkafka, { type ConsumerGlobalConfig, type ConsumerTopicConfig, type LibrdKafkaError, type TopicPartition } from 'node-rdkafka';
 import { fileURLToPath } from 'node:url';
 import { deadLetterToTopic, RdkafkaSinkConsumer, type DeadLetter } from '../../src/index.js';
 import { sharedOptions, type KafkaAdapterLauncher } from '@dynamo-sink/test-servers/kafka-scenarios';
 import { connectedProducer, consumerConfig, disconnect } from './rdkafka-clients.js';
 
+/** librdkafka's rebalance event code for an assignment. */
+const ASSIGN_PARTITIONS = -175;
+
 export const rdkafkaLauncher: KafkaAdapterLauncher = {
   name: 'RdkafkaSinkConsumer',
-  pipe: (mock, settings) => new RdkafkaSinkConsumer({ consumerConfig: consumerConfig(mock.bootstrap, settings.groupId), ...sharedOptions(settings) }),
+  pipe: (mock, settings) => {
+    const { onAssigned } = settings;
+    return new RdkafkaSinkConsumer({
+      consumerConfig: { ...consumerConfig(mock.bootstrap, settings.groupId), 'client.id': settings.clientId },
+      // The real KafkaConsumer, watched: node-rdkafka emits `rebalance` before calling the adapter's rebalance_cb.
+      ...(onAssigned && {
+        createConsumer: (config: ConsumerGlobalConfig, topicConfig: ConsumerTopicConfig) => {
+          const consumer = new rdkafka.KafkaConsumer(config, topicConfig);
+          consumer.on('rebalance', (error: LibrdKafkaError, assignment: TopicPartition[]) => {
+            if (error.code === ASSIGN_PARTITIONS) onAssigned(assignment.map(({ partition }) => partition).sort());
+          });
+          return consumer;
+        },
+      }),
+      ...sharedOptions(settings),
+    });
+  },
   async deadLetterProducer(mock, topic) {
     const producer = await connectedProducer(mock.bootstrap);
     const toTopic = deadLetterToTopic(producer, topic);
