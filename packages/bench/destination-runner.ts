@@ -59,6 +59,8 @@ export interface DestinationResult {
    */
   readonly firstCommitSeconds: number;
   readonly recordsPerSecAfterFirstCommit: number;
+  /** The service's CPU-s per 100k records after the first commit: the data path's cost without start-up. */
+  readonly cpuPer100kAfterFirstCommit: number;
 }
 
 let runs = 0;
@@ -115,7 +117,7 @@ export async function runDestination(options: {
 
   const problems: string[] = [];
   let committed = 0;
-  let firstCommit: { at: number; committed: number } | undefined;
+  let firstCommit: { at: number; committed: number; cpuSeconds: number } | undefined;
   let seconds = NaN;
   let cpuSeconds = NaN;
   let peakRssMB = NaN;
@@ -129,7 +131,7 @@ export async function runDestination(options: {
       }
       const offsets = await broker.committed(group).catch(() => ({}) as Record<number, string>);
       committed = Object.entries(broker.endOffsets).reduce((sum, [partition, end]) => sum + Math.min(Number(end), Math.max(0, Number(offsets[Number(partition)] ?? -1))), 0);
-      if (committed > 0) firstCommit ??= { at: performance.now(), committed };
+      if (committed > 0) firstCommit ??= { at: performance.now(), committed, cpuSeconds: cpuSecondsOf(child.pid!) };
       const caughtUp = committed === broker.messages;
       if (caughtUp || performance.now() > deadline) {
         seconds = (performance.now() - started) / 1000;
@@ -157,6 +159,7 @@ export async function runDestination(options: {
     problems,
     firstCommitSeconds,
     recordsPerSecAfterFirstCommit: firstCommit ? (committed - firstCommit.committed) / (seconds - firstCommitSeconds) : NaN,
+    cpuPer100kAfterFirstCommit: firstCommit ? ((cpuSeconds - firstCommit.cpuSeconds) * 100_000) / (committed - firstCommit.committed) : NaN,
   };
 }
 

@@ -19,6 +19,9 @@ export interface BenchMessage {
   readonly timestampMs: number;
 }
 
+/** Each message value's record, kept on the value itself, for a deserializer that hands records over ready-made. */
+const RECORD = Symbol('bench record');
+
 /**
  * The records as messages: record i on partition i % partitions (each keyed by its key1, as a producer keys them),
  * offsets from 0 in each partition. Fresh buffers on each call, made before the timer.
@@ -27,22 +30,19 @@ export function kafkaPartitions(records: readonly BenchRecord[], partitions = KA
   const out: BenchMessage[][] = Array.from({ length: partitions }, () => []);
   records.forEach((record, i) => {
     const log = out[i % partitions]!;
-    const value = Buffer.from(JSON.stringify(record));
-    decoded.set(value, record);
+    const value: Buffer & { [RECORD]?: BenchRecord } = Buffer.from(JSON.stringify(record));
+    value[RECORD] = record;
     log.push({ key: Buffer.from(record.key1), value, offset: log.length, timestampMs: PRODUCED_AT_MS + i });
   });
   return out;
 }
 
-/** Each message value's record, for a deserializer that hands records over ready-made. */
-const decoded = new WeakMap<Uint8Array, BenchRecord>();
-
 /**
  * A deserializer returning the record each message was made from, without parsing: the adapter's write path then
  * gets what the sink and pipe modes get (records ready-made), and the modes compare feeding alone.
  */
-export function readyMadeDeserializer(message: { readonly value?: Uint8Array | null }): Record<string, unknown> {
-  const record = message.value && decoded.get(message.value);
+export function readyMadeDeserializer(message: { readonly value?: (Uint8Array & { [RECORD]?: BenchRecord }) | null }): Record<string, unknown> {
+  const record = message.value?.[RECORD];
   if (!record) throw new Error('a message the bench did not make');
   return record as unknown as Record<string, unknown>;
 }

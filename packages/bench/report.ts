@@ -1,6 +1,6 @@
 /** Turns the runs into medians, the target ratios and an aligned table. */
 import { median } from './measure.js';
-import { cpuBoundModes, MODE, type BenchConfig, type ModeResult } from './scenarios.js';
+import { modesAt, MODE, type BenchConfig, type ModeResult } from './scenarios.js';
 
 export interface ModeSummary {
   readonly name: string;
@@ -14,7 +14,7 @@ export interface ModeSummary {
   readonly itemsPerRequest: number;
   readonly problems: readonly string[];
   /** Each rep's figures, in rep order: a ratio between two modes compares the runs of the same rep. */
-  readonly reps: readonly { readonly itemsPerSec: number; readonly cpuPer100k: number; readonly afterStartUpItemsPerSec: number }[];
+  readonly reps: readonly { readonly itemsPerSec: number; readonly cpuPer100k: number; readonly afterStartUpItemsPerSec: number; readonly afterStartUpCpuPer100k: number }[];
 }
 
 export interface Ratio {
@@ -38,11 +38,13 @@ export function summarize(mode: ModeResult): ModeSummary {
     serverPeakInFlight: Math.max(...runs.map((r) => r.server.peakInFlight)),
     itemsPerRequest: median(runs.map((r) => (r.server.itemsAccepted + r.server.itemsUnprocessed) / (r.server.batchWrites + r.server.putItems))),
     problems: [...new Set(runs.flatMap((r) => r.problems))],
-    reps: runs.map(({ itemsPerSec, cpuPer100k, afterStartUp }) => ({ itemsPerSec, cpuPer100k, afterStartUpItemsPerSec: afterStartUp?.itemsPerSec ?? NaN })),
+    reps: runs.map(({ itemsPerSec, cpuPer100k, afterStartUp }) => ({
+      itemsPerSec, cpuPer100k, afterStartUpItemsPerSec: afterStartUp?.itemsPerSec ?? NaN, afterStartUpCpuPer100k: afterStartUp?.cpuPer100k ?? NaN,
+    })),
   };
 }
 
-type Metric = 'itemsPerSec' | 'cpuPer100k' | 'afterStartUpItemsPerSec';
+type Metric = 'itemsPerSec' | 'cpuPer100k' | 'afterStartUpItemsPerSec' | 'afterStartUpCpuPer100k';
 
 /**
  * `a ÷ b` (or `a − b`) rep by rep. The modes run one after the other within a rep, so what drifts across a run
@@ -56,7 +58,7 @@ const divide = (x: number, y: number) => x / y;
 const subtract = (x: number, y: number) => x - y;
 
 /** The targets are issue 11's ("A lean data path"); the throttled, NDJSON and guarded ones are older issues'. */
-export function ratios(summaries: readonly ModeSummary[], config: Pick<BenchConfig, 'cpuBoundInFlight'>): Ratio[] {
+export function ratios(summaries: readonly ModeSummary[], config: Pick<BenchConfig, 'cpuBoundInFlight' | 'inFlight'>): Ratio[] {
   const by = new Map(summaries.map((s) => [s.name, s]));
   const out: Ratio[] = [];
   const baseline = by.get(MODE.baseline);
@@ -70,6 +72,7 @@ export function ratios(summaries: readonly ModeSummary[], config: Pick<BenchConf
     out.push(info(`${name} − ${MODE.baseline}, CPU-s per 100k`, perRep(sink, baseline, 'cpuPer100k', subtract)));
   }
   out.push(...cpuBound(by, config.cpuBoundInFlight));
+  if (config.inFlight !== config.cpuBoundInFlight) out.push(...feeding(by, config.inFlight));
   const sink = by.get(MODE.sinkChunked);
   const throttled = by.get(MODE.sinkThrottled);
   if (sink && throttled) {
@@ -119,11 +122,30 @@ export function ratios(summaries: readonly ModeSummary[], config: Pick<BenchConf
 }
 
 /**
+ * Each feeding mode at `inFlight`, 1,000 records a write, against the sink fed everything in one write: at the
+ * CPU-bound count that is what feeding costs in CPU; at the default count, whether requests stay full.
+ */
+function feeding(by: ReadonlyMap<string, ModeSummary>, inFlight: number): Ratio[] {
+  const names = modesAt(inFlight);
+  const out: Ratio[] = [];
+  const allAtOnce = by.get(names.sinkOneWrite);
+  for (const name of [names.pipe, names.kafkajs, names.rdkafka, names.confluent]) {
+    const fed = by.get(name);
+    if (!fed || !allAtOnce) continue;
+    out.push(atLeast(`${name} ÷ ${names.sinkOneWrite}, items/s`, perRep(fed, allAtOnce, 'itemsPerSec', divide), 0.9));
+    out.push(info(`${name} ÷ ${names.sinkOneWrite}, CPU-s per 100k`, perRep(fed, allAtOnce, 'cpuPer100k', divide)));
+    const once = fed.problems.length === 0;
+    out.push({ label: `${name}: every record accepted exactly once, every offset committed`, value: once, target: 'yes', met: once });
+  }
+  return out;
+}
+
+/**
  * At the CPU-bound in-flight count: the sink against the SDK loop (throughput, CPU, peak RSS) and the floor; then
- * each feeding mode, 1,000 records a write, against the sink fed everything in one write.
+ * the feeding modes (see feeding) and what JSON decoding adds.
  */
 function cpuBound(by: ReadonlyMap<string, ModeSummary>, inFlight: number): Ratio[] {
-  const names = cpuBoundModes(inFlight);
+  const names = modesAt(inFlight);
   const out: Ratio[] = [];
   const baseline = by.get(names.baseline);
   const sink = by.get(names.sink);
@@ -142,15 +164,7 @@ function cpuBound(by: ReadonlyMap<string, ModeSummary>, inFlight: number): Ratio
     out.push(info(`${names.sink} ÷ ${names.rawSigV4}, items/s`, perRep(sink, floor, 'itemsPerSec', divide)));
     out.push(info(`${names.sink} ÷ ${names.rawSigV4}, CPU-s per 100k`, perRep(sink, floor, 'cpuPer100k', divide)));
   }
-  const allAtOnce = by.get(names.sinkOneWrite);
-  for (const name of [names.pipe, names.kafkajs, names.rdkafka, names.confluent]) {
-    const fed = by.get(name);
-    if (!fed || !allAtOnce) continue;
-    out.push(atLeast(`${name} ÷ ${names.sinkOneWrite}, items/s`, perRep(fed, allAtOnce, 'itemsPerSec', divide), 0.9));
-    out.push(info(`${name} ÷ ${names.sinkOneWrite}, CPU-s per 100k`, perRep(fed, allAtOnce, 'cpuPer100k', divide)));
-    const once = fed.problems.length === 0;
-    out.push({ label: `${name}: every record accepted exactly once, every offset committed`, value: once, target: 'yes', met: once });
-  }
+  out.push(...feeding(by, inFlight));
   const json = by.get(names.kafkajsJson);
   const readyMade = by.get(names.kafkajs);
   if (json && readyMade) {
@@ -175,6 +189,7 @@ function endToEnd(by: ReadonlyMap<string, ModeSummary>): Ratio[] {
     out.push(info(`${nowName} ÷ ${beforeName}, records/s`, perRep(now, before, 'itemsPerSec', divide)));
     // Start-up and the group join (a few seconds on the mock cluster) are in the target's figure; this is without them.
     out.push(info(`${nowName} ÷ ${beforeName}, records/s after the first commit`, perRep(now, before, 'afterStartUpItemsPerSec', divide)));
+    out.push(info(`${nowName} ÷ ${beforeName}, records per CPU-second after the first commit`, perRep(before, now, 'afterStartUpCpuPer100k', divide)));
   }
   const confluent = by.get(MODE.destinationConfluent);
   const kafkajs = by.get(MODE.destinationKafkajs);

@@ -47,12 +47,16 @@ const cases: { name: string; steps: Step[] }[] = [
 ];
 
 describe('CommitTracker', () => {
-  it.each(cases)('$name', ({ steps }) => {
-    const tracker = new CommitTracker();
+  const kinds = [
+    { kind: 'bigint', as: (at: number): bigint | number => BigInt(at) },
+    { kind: 'number', as: (at: number): bigint | number => at },
+  ];
+  it.each(cases.flatMap((c) => kinds.map((k) => ({ ...c, ...k }))))('$name ($kind positions)', ({ steps, as }) => {
+    const tracker = new CommitTracker<bigint | number>();
     expect(tracker.committed).toBeUndefined();
     expect(tracker.pending).toBe(0);
     for (const step of steps) {
-      const position = BigInt(step.at);
+      const position = as(step.at);
       const run = () => (step.op === 'track' ? tracker.track(position) : tracker.done(position));
       if (step.throws) {
         expect(run).toThrow(step.throws);
@@ -61,17 +65,25 @@ describe('CommitTracker', () => {
       run();
       expect({ after: `${step.op} ${step.at}`, committed: tracker.committed, pending: tracker.pending }).toEqual({
         after: `${step.op} ${step.at}`,
-        committed: step.committed === undefined ? undefined : BigInt(step.committed),
+        committed: step.committed === undefined ? undefined : as(step.committed),
         pending: step.pending,
       });
     }
   });
 
-  it('refuses positions that are not bigints', () => {
-    const tracker = new CommitTracker();
-    expect(() => tracker.track(1 as unknown as bigint)).toThrow('Expected a bigint position, got number 1');
+  it('refuses positions that are neither bigints nor safe integers, and a kind other than the first one tracked', () => {
+    const tracker = new CommitTracker<bigint | number>();
+    expect(() => tracker.track('1' as unknown as bigint)).toThrow('Expected a bigint or safe-integer position, got the string "1"');
+    expect(() => tracker.track(1.5)).toThrow('Expected a bigint or safe-integer position, got number 1.5');
+    expect(() => tracker.track(2 ** 53)).toThrow('Expected a bigint or safe-integer position, got number 9007199254740992');
     tracker.track(1n);
-    expect(() => tracker.done('1' as unknown as bigint)).toThrow('Expected a bigint position, got the string "1"');
+    expect(() => tracker.track(2)).toThrow('Expected a bigint position, like the ones tracked before, got number 2');
+    expect(() => tracker.done('1' as unknown as bigint)).toThrow('Expected a bigint position, like the ones tracked before, got the string "1"');
+    const numbers = new CommitTracker<number>();
+    numbers.track(7);
+    expect(() => numbers.done(7n as unknown as number)).toThrow('Expected a safe-integer position, like the ones tracked before, got bigint 7');
+    numbers.done(7);
+    expect(numbers.committed).toBe(7);
   });
 
   it('handles a million positions finished in shuffled windows, committing only done prefixes', () => {

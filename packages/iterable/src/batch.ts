@@ -1,5 +1,6 @@
 import type { SinkRecord } from '@dynamo-sink/core';
 import { estimateRecordBytes } from './record-size.js';
+import type { Position } from './source.js';
 
 /** Records for one `write` call, with where each came from. */
 export interface Batch<V> {
@@ -7,7 +8,7 @@ export interface Batch<V> {
   readonly sequence: number;
   readonly records: SinkRecord<V>[];
   /** The source position of each record (for the commit tracker). */
-  readonly positions: bigint[];
+  readonly positions: Position[];
   /** The 0-based source index of each record (for failures). */
   readonly sourceIndexes: number[];
 }
@@ -31,7 +32,7 @@ export class BatchBuilder<V> {
   }
 
   /** `bytes`: the record's size, when the source knows it; estimated otherwise. */
-  add(record: SinkRecord<V>, position: bigint, sourceIndex: number, bytes = estimateRecordBytes(record)): void {
+  add(record: SinkRecord<V>, position: Position, sourceIndex: number, bytes = estimateRecordBytes(record)): void {
     // A record that would overflow the batch starts the next one; a record larger than maxBytes goes alone.
     if (this.current !== undefined && this.bytes + bytes > this.maxBytes) this.onFull(this.take()!);
     const batch = (this.current ??= { sequence: this.sequence++, records: [], positions: [], sourceIndexes: [] });

@@ -4,7 +4,7 @@ import { CommitReporter } from './commit-reporter.js';
 import { InvalidRecord } from './invalid-record.js';
 import { describe, type ResolvedPipeOptions, type SourceFailure } from './options.js';
 import { PipeError, type PipeResult } from './pipe-result.js';
-import type { ItemGroup } from './source.js';
+import type { ItemGroup, Position } from './source.js';
 import { WritePool, type WriteOutcome } from './write-pool.js';
 
 /** What a pull returns once the pipe is stopping: the pull is abandoned. */
@@ -16,7 +16,7 @@ const STOPPED = Symbol('stopped');
  * CommitTracker whose advances go to `onCommit`.
  */
 export class PipeRun<T, V> {
-  private readonly tracker = new CommitTracker();
+  private readonly tracker = new CommitTracker<Position>();
   private readonly batches: BatchBuilder<V>;
   private readonly writes: WritePool<V>;
   private readonly commits: CommitReporter;
@@ -31,10 +31,10 @@ export class PipeRun<T, V> {
   /** Woken when records settle (room to pull again) or the pipe stops. */
   private capacityWaiter: (() => void) | undefined;
   /** Records given back by failed writes or never sent after an error, for PipeError.unwritten. */
-  private readonly unwritten: { position: bigint; record: SinkRecord<V> }[] = [];
+  private readonly unwritten: { position: Position; record: SinkRecord<V> }[] = [];
   private lingerTimer: NodeJS.Timeout | undefined;
   private lastAddedAt = 0;
-  private lastOffered: bigint | undefined;
+  private lastOffered: Position | undefined;
 
   /**
    * `source` yields items one by one, or (`grouped`) in ItemGroups: a source that reads many items at once (NDJSON, a
@@ -128,10 +128,10 @@ export class PipeRun<T, V> {
    * Tracks the item and batches its record; for an InvalidRecord, returns the hand-over to `onFailure`.
    * `position` and `bytes` come with a grouped source's items; otherwise they are found here.
    */
-  private accept(item: T, index: number, position?: bigint, bytes?: number): Promise<void> | undefined {
+  private accept(item: T, index: number, position?: Position, bytes?: number): Promise<void> | undefined {
     const { toRecord, positionOf } = this.options;
     const record = toRecord ? toRecord(item, index) : asRecord<V>(item, index);
-    position ??= positionOf ? positionOf(item, index) : BigInt(index);
+    position ??= positionOf ? positionOf(item, index) : index;
     try {
       this.tracker.track(position);
     } catch (error) {
@@ -275,7 +275,7 @@ export class PipeRun<T, V> {
     const committed = this.tracker.committed;
     if (committed !== undefined && committed !== this.lastOffered) {
       this.lastOffered = committed;
-      this.commits.offer(committed);
+      this.commits.offer(BigInt(committed));
     }
   }
 

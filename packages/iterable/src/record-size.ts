@@ -9,12 +9,15 @@ const MAX_VALUES_VISITED = 10_000;
  * walk without allocation, cheaper than serializing.
  */
 export function estimateRecordBytes(record: SinkRecord<unknown>): number {
-  const budget = { left: MAX_VALUES_VISITED };
-  return estimate(record.value, budget);
+  left = MAX_VALUES_VISITED;
+  return estimate(record.value);
 }
 
-function estimate(value: unknown, budget: { left: number }): number {
-  if (--budget.left < 0) return 0;
+/** Values the current estimate may still visit (the walk is synchronous: one budget, no object per record). */
+let left = 0;
+
+function estimate(value: unknown): number {
+  if (--left < 0) return 0;
   switch (typeof value) {
     case 'string':
       return value.length;
@@ -27,17 +30,17 @@ function estimate(value: unknown, budget: { left: number }): number {
       if (value === null) return 1;
       if (Array.isArray(value)) {
         let size = 3;
-        for (const element of value) size += 1 + estimate(element, budget);
+        for (const element of value) size += 1 + estimate(element);
         return size;
       }
       if (value instanceof Uint8Array) return value.byteLength;
       if (value instanceof Map || value instanceof Set) {
         let size = 3;
-        for (const entry of value) size += 1 + estimate(entry, budget);
+        for (const entry of value) size += 1 + estimate(entry);
         return size;
       }
       let size = 3;
-      for (const key in value) size += 1 + key.length + estimate((value as Record<string, unknown>)[key], budget);
+      for (const key in value) size += 1 + key.length + estimate((value as Record<string, unknown>)[key]);
       return size;
     }
     default:

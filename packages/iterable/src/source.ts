@@ -1,6 +1,12 @@
 import { ConfigError } from '@dynamo-sink/core';
 import { describe } from './options.js';
 
+/**
+ * Where an item sits in its source. `positionOf` gives bigints; the pipe's own positions (an item's index, an NDJSON
+ * line number) are numbers, which cost no allocation per item, and become bigints only when reported to `onCommit`.
+ */
+export type Position = bigint | number;
+
 /** Anything `pipeToSink` can read: an async iterable (a Node `Readable` in object mode included) or an iterable. */
 export type Source<T> = AsyncIterable<T> | Iterable<T>;
 
@@ -10,7 +16,7 @@ export type Source<T> = AsyncIterable<T> | Iterable<T>;
  */
 export interface ItemGroup<T> {
   readonly items: readonly T[];
-  readonly positions: readonly bigint[];
+  readonly positions: readonly Position[];
   readonly bytes: readonly number[];
 }
 

@@ -10,10 +10,17 @@ import { KafkaSinkError, type KafkaPosition } from './errors.js';
  * this.
  */
 
-/** A message the deserializer accepted, with its record. */
-export type DecodedRecord<V, M> = { readonly message: M; readonly record: SinkRecord<V> };
-/** A message of a slice: decoded, or refused by the deserializer (`invalid-message`). */
-export type DecodedMessage<V, M> = DecodedRecord<V, M> | { readonly message: M; readonly error: Error };
+/**
+ * A slice of one partition's messages after decoding, in offset order. Records are kept apart from their messages
+ * (no object per message pairing them): `records` holds the accepted messages' records in order, so that the
+ * message of `records[r]` is the r-th message not in `refused`.
+ */
+export interface DecodedSlice<V, M> {
+  readonly messages: readonly M[];
+  readonly records: SinkRecord<V>[];
+  /** The deserializer's errors, by index in `messages`; undefined when it accepted every message. */
+  readonly refused: Map<number, Error> | undefined;
+}
 /** A record's fate in a write: failed for good (to the dead-letter handler), or not written (holds the partition back). */
 export type WriteOutcome<V> = RecordFailure<V> | 'unwritten';
 
@@ -33,29 +40,30 @@ export async function decodeMessages<V, M>(
   deserializer: Deserializer<V, M>,
   source: MessageSource,
   toRecord: (message: M, value: V) => SinkRecord<V>,
-): Promise<DecodedMessage<V, M>[]> {
-  const decoded: DecodedMessage<V, M>[] = [];
-  for (const message of messages) {
+): Promise<DecodedSlice<V, M>> {
+  const records: SinkRecord<V>[] = [];
+  let refused: Map<number, Error> | undefined;
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
     try {
       let value = deserializer(message, source);
       // Most deserializers answer at once: an await for each message would cost a turn of the microtask queue each.
       if (isPromiseLike(value)) value = await value;
-      decoded.push({ message, record: toRecord(message, value as V) });
+      records.push(toRecord(message, value as V));
     } catch (error) {
-      decoded.push({ message, error: error instanceof Error ? error : new Error(String(error)) });
+      (refused ??= new Map()).set(index, error instanceof Error ? error : new Error(String(error)));
     }
   }
-  return decoded;
+  return { messages, records, refused };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Writes the slice's decoded records in one call (none when it has none); never rejects. */
-export async function writeDecoded<V, M>(sink: Sink<V>, slice: readonly DecodedMessage<V, M>[], position: (message: M) => KafkaPosition): Promise<SliceWrite<V>> {
-  const toWrite = slice.filter((entry): entry is DecodedRecord<V, M> => 'record' in entry);
-  const records = toWrite.map((entry) => entry.record);
+/** Writes the slice's records in one call (none when it has none); never rejects. */
+export async function writeDecoded<V, M>(sink: Sink<V>, slice: DecodedSlice<V, M>, position: (message: M) => KafkaPosition): Promise<SliceWrite<V>> {
+  const { records } = slice;
   const outcomes = new Map<SinkRecord<V>, WriteOutcome<V>>();
   if (records.length === 0) return { outcomes };
   try {
@@ -74,9 +82,19 @@ export async function writeDecoded<V, M>(sink: Sink<V>, slice: readonly DecodedM
     for (const record of records) if (unwrittenOffsets.has(record.offset)) outcomes.set(record, 'unwritten');
     for (const record of unwritten) outcomes.set(record, 'unwritten');
     if (isWriteError(error)) for (const failure of error.failed as readonly RecordFailure<V>[]) outcomes.set(records[failure.index]!, failure);
-    const oldest = toWrite.find((entry) => outcomes.get(entry.record) === 'unwritten') ?? toWrite[0]!;
-    return { outcomes, failure: KafkaSinkError.writeFailed(position(oldest.message), error) };
+    const oldest = records.findIndex((record) => outcomes.get(record) === 'unwritten');
+    return { outcomes, failure: KafkaSinkError.writeFailed(position(messageOf(slice, Math.max(0, oldest))), error) };
   }
+}
+
+/** The message whose record is `records[recordIndex]`. */
+function messageOf<V, M>(slice: DecodedSlice<V, M>, recordIndex: number): M {
+  if (!slice.refused) return slice.messages[recordIndex]!;
+  let r = -1;
+  for (let index = 0; index < slice.messages.length; index++) {
+    if (!slice.refused.has(index) && ++r === recordIndex) return slice.messages[index]!;
+  }
+  throw new RangeError(`no message for record ${recordIndex}`);
 }
 
 /** What settling a slice needs from the partition that holds it. */
@@ -84,8 +102,8 @@ export interface SettleTarget<V, M> {
   readonly onDeadLetter: DeadLetterHandler<V, M> | undefined;
   /** Where a message sits: topic, partition and offset. */
   position(message: M): KafkaPosition;
-  /** The message is done: written, or taken by the dead-letter handler. */
-  done(message: M): void;
+  /** The message (at `index` in its slice) is done: written, or taken by the dead-letter handler. */
+  done(message: M, index: number): void;
   /** Stops the consumer with this error (no handler, or the handler threw); the message stays pending. */
   fail(error: KafkaSinkError): void;
   /** Counts for `run()`'s result. */
@@ -94,24 +112,30 @@ export interface SettleTarget<V, M> {
 
 /** In offset order: written records are done; undecodable messages and failed records go to the dead-letter handler. */
 export async function settleSlice<V, M>(
-  slice: readonly DecodedMessage<V, M>[],
+  slice: DecodedSlice<V, M>,
   outcomes: ReadonlyMap<SinkRecord<V>, WriteOutcome<V>>,
   target: SettleTarget<V, M>,
 ): Promise<void> {
+  const { messages, records, refused } = slice;
   let written = 0;
-  for (const entry of slice) {
-    const { message } = entry;
-    const outcome = 'record' in entry ? outcomes.get(entry.record) : undefined;
-    if (outcome === 'unwritten') continue;
-    if ('error' in entry) {
-      if (!(await deadLetter({ ...target.position(message), message, reason: 'invalid-message', error: entry.error }, target))) continue;
-    } else if (outcome) {
-      const letter: DeadLetter<V, M> = { ...target.position(message), message, reason: outcome.reason, error: outcome.error, record: entry.record };
-      if (!(await deadLetter(outcome.field === undefined ? letter : { ...letter, field: outcome.field }, target))) continue;
+  let r = 0;
+  for (let index = 0; index < messages.length; index++) {
+    const message = messages[index]!;
+    const error = refused?.get(index);
+    if (error) {
+      if (!(await deadLetter({ ...target.position(message), message, reason: 'invalid-message', error }, target))) continue;
     } else {
-      written += 1;
+      const record = records[r++]!;
+      const outcome = outcomes.size > 0 ? outcomes.get(record) : undefined;
+      if (outcome === 'unwritten') continue;
+      if (outcome) {
+        const letter: DeadLetter<V, M> = { ...target.position(message), message, reason: outcome.reason, error: outcome.error, record };
+        if (!(await deadLetter(outcome.field === undefined ? letter : { ...letter, field: outcome.field }, target))) continue;
+      } else {
+        written += 1;
+      }
     }
-    target.done(message);
+    target.done(message, index);
   }
   target.counted(written, 0);
 }

@@ -1,5 +1,5 @@
 import { CommitTracker } from '@dynamo-sink/core';
-import { decodeMessages, settleSlice, writeDecoded, type DecodedMessage, type KafkaPosition, type KafkaSinkError, type SettleTarget } from '@dynamo-sink/kafka-common';
+import { decodeMessages, settleSlice, writeDecoded, type DecodedSlice, type KafkaPosition, type KafkaSinkError, type SettleTarget } from '@dynamo-sink/kafka-common';
 import type { Message } from 'node-rdkafka';
 import type { ResolvedOptions } from './options.js';
 import { toSinkRecord } from './to-sink-record.js';
@@ -29,7 +29,8 @@ export interface StreamHost<V> {
 export class PartitionStream<V> {
   readonly topic: string;
   readonly partition: number;
-  private tracker = new CommitTracker();
+  /** node-rdkafka's offsets are numbers: tracked as they are, with no bigint per message. */
+  private tracker = new CommitTracker<number>();
   /** Every message read and not yet in the done prefix, in offset order: what a back-off hands over again. */
   private window: Message[] = [];
   private windowStart = 0;
@@ -37,7 +38,7 @@ export class PartitionStream<V> {
   private queue: Message[] = [];
   private lastRead: number | undefined;
   /** The last offset of the done prefix, kept across back-offs (which start a new tracker). */
-  private doneThrough: bigint | undefined;
+  private doneThrough: number | undefined;
   private readonly writes = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private closed = false;
@@ -54,7 +55,7 @@ export class PartitionStream<V> {
     this.settleTarget = {
       onDeadLetter: host.options.onDeadLetter,
       position: (message) => this.at(message),
-      done: (message) => this.tracker.done(BigInt(message.offset)),
+      done: (message) => this.tracker.done(message.offset),
       fail: (error) => this.host.fail(error),
       counted: (written, deadLettered) => this.host.counted(written, deadLettered),
     };
@@ -67,7 +68,7 @@ export class PartitionStream<V> {
 
   /** The offset to commit (one past the done prefix), if any message is done. */
   get commitOffset(): bigint | undefined {
-    return this.doneThrough === undefined ? undefined : this.doneThrough + 1n;
+    return this.doneThrough === undefined ? undefined : BigInt(this.doneThrough) + 1n;
   }
 
   /** Takes messages read from this partition, in offset order, and hands them to the sink as write slots free up. */
@@ -77,7 +78,7 @@ export class PartitionStream<V> {
       // After a pause librdkafka may hand over a message again; it is already tracked.
       if (this.lastRead !== undefined && message.offset <= this.lastRead) continue;
       this.lastRead = message.offset;
-      this.tracker.track(BigInt(message.offset));
+      this.tracker.track(message.offset);
       this.window.push(message);
       this.queue.push(message);
     }
@@ -101,10 +102,10 @@ export class PartitionStream<V> {
   async retryAfterBackOff(): Promise<void> {
     await this.idle();
     if (this.closed) return;
-    this.tracker = new CommitTracker();
+    this.tracker = new CommitTracker<number>();
     this.window = this.window.slice(this.windowStart);
     this.windowStart = 0;
-    for (const message of this.window) this.tracker.track(BigInt(message.offset));
+    for (const message of this.window) this.tracker.track(message.offset);
     this.queue = [...this.window];
     this.backingOff = false;
     this.pump();
@@ -142,12 +143,12 @@ export class PartitionStream<V> {
     });
   }
 
-  private decode(messages: readonly Message[]): Promise<DecodedMessage<V, Message>[]> {
+  private decode(messages: readonly Message[]): Promise<DecodedSlice<V, Message>> {
     return decodeMessages(messages, this.host.options.deserializer, { topic: this.topic, partition: this.partition }, toSinkRecord);
   }
 
   /** Writes one slice and settles each of its messages; never rejects: every outcome lands on the stream or the host. */
-  private async writeSlice(slice: DecodedMessage<V, Message>[]): Promise<void> {
+  private async writeSlice(slice: DecodedSlice<V, Message>): Promise<void> {
     const { outcomes, retryAfterMs, failure } = await writeDecoded(this.host.options.sink, slice, (message) => this.at(message));
     if (retryAfterMs !== undefined) {
       // Nothing was written: the whole window is handed over again once the partition resumes. A back-off settles
@@ -168,7 +169,7 @@ export class PartitionStream<V> {
     const done = this.tracker.committed;
     if (done === undefined || (this.doneThrough !== undefined && done <= this.doneThrough)) return;
     this.doneThrough = done;
-    while (this.windowStart < this.window.length && BigInt(this.window[this.windowStart]!.offset) <= done) this.windowStart++;
+    while (this.windowStart < this.window.length && this.window[this.windowStart]!.offset <= done) this.windowStart++;
     // Drop the done prefix once it is the larger half, so the window stays proportional to what is pending.
     if (this.windowStart > 1024 && this.windowStart * 2 > this.window.length) {
       this.window = this.window.slice(this.windowStart);

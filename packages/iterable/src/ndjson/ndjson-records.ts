@@ -50,7 +50,7 @@ export async function* ndjsonItemGroups(input: NdjsonInput, fromLine: number, ma
   const chunks = typeof input === 'string' ? createReadStream(input) : (input as AsyncIterable<string | Uint8Array>);
   for await (const { first, texts, tooLong } of splitLines(chunks, maxLineLength)) {
     const items: NdjsonItem[] = [];
-    const positions: bigint[] = [];
+    const positions: number[] = [];
     const bytes: number[] = [];
     for (let i = Math.max(0, fromLine - first); i < texts.length; i++) {
       const number = first + i;
@@ -58,7 +58,7 @@ export async function* ndjsonItemGroups(input: NdjsonInput, fromLine: number, ma
       const item = tooLong?.has(i) ? lineTooLong(text, number, maxLineLength) : toItem(text, number);
       if (item === undefined) continue;
       items.push(item);
-      positions.push(BigInt(number));
+      positions.push(number);
       bytes.push(text.length);
     }
     if (items.length > 0) yield { items, positions, bytes };

@@ -2,7 +2,7 @@ import { CommitTracker } from '@dynamo-sink/core';
 import type { CommitEvent } from '../commit-event.js';
 import type { KafkaPosition, KafkaSinkError } from '../errors.js';
 import type { ResolvedKafkaSinkOptions } from '../kafka-options.js';
-import { decodeMessages, settleSlice, writeDecoded, type DecodedMessage, type SettleTarget } from '../partition-settler.js';
+import { decodeMessages, settleSlice, writeDecoded, type DecodedSlice, type SettleTarget } from '../partition-settler.js';
 import type { EachBatchPayloadLike, MessageOf } from './each-batch-api.js';
 import { eachBatchRecord } from './each-batch-record.js';
 
@@ -34,13 +34,14 @@ export interface BatchHost<V, P extends EachBatchPayloadLike> {
  *
  * The batch is cut into writes of `recordsPerWrite`, up to `writesInFlightPerPartition` at once. A record is done
  * when written, or failed and taken by `onDeadLetter`; after each write the partition commits one past the last
- * offset of the done prefix (the tracker's `committed`), so a failure anywhere holds every later offset back.
+ * offset of the done prefix (the tracker's `committed`), so a failure anywhere holds every later offset back. The
+ * tracker counts messages by their index in the batch: no bigint per offset.
  * `run()` returns only when every write it started has settled and its commit is sent: neither client gives the
  * partition up, nor lets `disconnect()` return, before `eachBatch` does, so writes in flight are committed before
  * the partition is given up. It rejects with the error that lost the membership or failed a commit, if any.
  */
 export class PartitionBatch<V, P extends EachBatchPayloadLike> {
-  private readonly tracker = new CommitTracker();
+  private readonly tracker = new CommitTracker<number>();
   private readonly writes = new Set<Promise<void>>();
   private readonly topic: string;
   private readonly partition: number;
@@ -50,9 +51,11 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
   private membershipLost: unknown;
   private commitError: unknown;
   private commits: Promise<void> = Promise.resolve();
-  private lastCommitted: bigint | undefined;
+  /** The batch index of the last message committed. */
+  private lastCommitted: number | undefined;
   private heartbeatInFlight = false;
-  private readonly settleTarget: SettleTarget<V, MessageOf<P>>;
+  /** How slices settle, but for `done`: each slice marks its messages by their index in the batch (writeSlice). */
+  private readonly settleTarget: Omit<SettleTarget<V, MessageOf<P>>, 'done'>;
 
   constructor(
     private readonly payload: P,
@@ -63,7 +66,6 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
     this.settleTarget = {
       onDeadLetter: host.settings.onDeadLetter,
       position: (message) => this.at(message),
-      done: (message) => this.tracker.done(BigInt(message.offset)),
       fail: (error) => {
         this.halted = true;
         this.host.fail(error);
@@ -75,7 +77,7 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
   async run(): Promise<void> {
     const { messages } = this.payload.batch;
     const { recordsPerWrite, writesInFlightPerPartition, heartbeatEveryMs } = this.host.settings;
-    for (const message of messages) this.tracker.track(BigInt(message.offset));
+    for (let index = 0; index < messages.length; index++) this.tracker.track(index);
 
     const heartbeats = setInterval(() => this.heartbeat(), heartbeatEveryMs);
     try {
@@ -85,7 +87,7 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
         // Decoded here, in order, so that write calls are issued in offset order: a sink that keeps per-key order
         // across concurrent calls (DynamoSink) then lands the newest record of a key last.
         const slice = await this.decode(messages.slice(start, start + recordsPerWrite));
-        const write = this.writeSlice(slice).finally(() => this.writes.delete(write));
+        const write = this.writeSlice(slice, start).finally(() => this.writes.delete(write));
         this.writes.add(write);
       }
       await Promise.all(this.writes);
@@ -101,13 +103,16 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
     return !this.halted && !this.membershipLost && this.host.isActive() && this.payload.isRunning() && !this.payload.isStale();
   }
 
-  private decode(messages: readonly MessageOf<P>[]): Promise<DecodedMessage<V, MessageOf<P>>[]> {
+  private decode(messages: readonly MessageOf<P>[]): Promise<DecodedSlice<V, MessageOf<P>>> {
     const source = { topic: this.topic, partition: this.partition };
     return decodeMessages(messages, this.host.settings.deserializer, source, (message, value) => eachBatchRecord(message, value, this.topic, this.partition));
   }
 
-  /** Writes one slice and settles each of its messages; never rejects: every outcome lands on the batch or the host. */
-  private async writeSlice(slice: DecodedMessage<V, MessageOf<P>>[]): Promise<void> {
+  /**
+   * Writes one slice (the batch's messages from `start`) and settles each of its messages; never rejects: every
+   * outcome lands on the batch or the host.
+   */
+  private async writeSlice(slice: DecodedSlice<V, MessageOf<P>>, start: number): Promise<void> {
     const { outcomes, retryAfterMs, failure } = await writeDecoded(this.host.settings.sink, slice, (message) => this.at(message));
     if (retryAfterMs !== undefined) {
       // Nothing was written: these offsets stay pending and are fetched again once the partition resumes.
@@ -117,7 +122,7 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
       this.halted = true;
       this.host.fail(failure);
     }
-    await settleSlice(slice, outcomes, this.settleTarget);
+    await settleSlice(slice, outcomes, { ...this.settleTarget, done: (_, index) => this.tracker.done(start + index) });
     this.scheduleCommit();
   }
 
@@ -134,9 +139,10 @@ export class PartitionBatch<V, P extends EachBatchPayloadLike> {
   private async commit(): Promise<void> {
     const last = this.tracker.committed;
     if (last === undefined || (this.lastCommitted !== undefined && last <= this.lastCommitted)) return;
+    const { offset } = this.payload.batch.messages[last]!;
     // The next fetch of this partition starts after the done prefix, whatever happens to the commit.
-    this.payload.resolveOffset(last.toString());
-    const commit: CommitEvent = { topic: this.topic, partition: this.partition, offset: (last + 1n).toString() };
+    this.payload.resolveOffset(offset);
+    const commit: CommitEvent = { topic: this.topic, partition: this.partition, offset: (BigInt(offset) + 1n).toString() };
     try {
       await this.host.commit(this.payload, commit);
     } catch (error) {
