@@ -19,7 +19,9 @@
  * the records, writes in flight as --sink-writes), kafkajs-64, node-rdkafka-64 and confluent-64 (each Kafka
  * adapter's write path over an in-process fake of its client holding the records as JSON messages in 4 partitions,
  * until every offset is committed; fake-each-batch.ts, fake-rdkafka.ts; their deserializer hands the records over
- * ready-made, as the sink and pipe modes get them), and kafkajs-json-64 (the adapters' default JSON decoding).
+ * ready-made, as the sink and pipe modes get them), and kafkajs-json-64 (the adapters' default JSON decoding). The
+ * feeding modes run again at `--in-flight` beside the sink all in one write there (sink-1-write-16, pipe-16,
+ * kafkajs-16, node-rdkafka-16, confluent-16): latency-bound, whether requests stay full between writes.
  *
  * End to end (destination-runner.ts), only with `--destination` or when named in `--only`, after the others, no
  * warm-up, `--destination-reps` runs each (1 unless told): the destination service as a process of its own pinned to

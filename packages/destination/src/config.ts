@@ -39,6 +39,8 @@ export interface DestinationConfig {
   readonly region: string;
   /** `max_retry`: retries per record before writing gives up (DynamoSink `maxRetries`). */
   readonly maxRetry: number;
+  /** `max_in_flight`: DynamoDB requests at once (DynamoSink `maxInFlight`). */
+  readonly maxInFlight: number;
   /** `param_partition_key`: a key spec, `name`, `name|strftime-pattern` or `name=SOURCE` (`id=key`: the message key). */
   readonly partitionKey: string;
   /** `param_sort_key`: a key spec, or undefined when set empty (a table without a sort key). */
@@ -85,6 +87,7 @@ export class ConfigProblem extends Error {
 export const DEFAULTS = {
   region: 'eu-west-1',
   max_retry: 5,
+  max_in_flight: 16,
   param_partition_key: 'date|%Y-%m-%d',
   param_sort_key: 'time|%H:%M:%S.%f',
   brokers: 'localhost:9092',
@@ -108,6 +111,8 @@ const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER = /^[^\s:,]+:\d{1,5}$/;
 const HOST_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9.-]{0,252}[a-zA-Z0-9])?$/;
+/** Past a few hundred requests at once a single process is CPU-bound anyway; a typo of 10000 should not open 10000 sockets. */
+const MAX_IN_FLIGHT = 1_000;
 /** DynamoDB's item TTL works in epoch seconds; a hundred years is more than any retention asks for. */
 const MAX_TTL_SECONDS = 3_153_600_000;
 
@@ -179,6 +184,7 @@ export function loadConfig(env: Env): DestinationConfig {
     credentials: accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey } : undefined,
     region: get('region') ?? DEFAULTS.region,
     maxRetry: wholeNumber('max_retry', get('max_retry'), 0, 1_000, DEFAULTS.max_retry),
+    maxInFlight: wholeNumber('max_in_flight', get('max_in_flight'), 1, MAX_IN_FLIGHT, DEFAULTS.max_in_flight),
     partitionKey,
     sortKey,
     brokers,
@@ -207,6 +213,7 @@ export function describeConfig(config: DestinationConfig): Record<string, string
     aws_secret_access_key: config.credentials ? MASK : '(SDK default chain)',
     region: config.region,
     max_retry: config.maxRetry,
+    max_in_flight: config.maxInFlight,
     param_partition_key: config.partitionKey,
     param_sort_key: config.sortKey ?? '(none)',
     brokers: config.brokers.join(','),

@@ -6,7 +6,7 @@ import { tableNameFor, type DestinationConfig } from './config.js';
 /**
  * DynamoSink options for the configuration: the region, the endpoint when set, the variables' credentials when both
  * are set (else the SDK's default chain: environment, profile, container or instance role), `max_retry` as
- * `maxRetries`, new tables created the way the Python sample did (PAY_PER_REQUEST, encrypted with the AWS managed
+ * `maxRetries`, `max_in_flight` as `maxInFlight`, new tables created the way the Python sample did (PAY_PER_REQUEST, encrypted with the AWS managed
  * KMS key, and TTL enabled on `ttl_attribute` when set), and the write semantics: a table per topic for a
  * `table_name` template, tombstones as deletes unless `delete_on_tombstone=false`, the version guard, the delete and
  * write modes, the TTL attribute.
@@ -20,6 +20,7 @@ export function dynamoSinkOptions(config: DestinationConfig, events: SinkEvents 
     sortKey: config.sortKey,
     timestampField: config.timestampField,
     maxRetries: config.maxRetry,
+    maxInFlight: config.maxInFlight,
     clientConfig: {
       region: config.region,
       ...(config.dynamodbEndpoint !== undefined ? { endpoint: config.dynamodbEndpoint } : {}),

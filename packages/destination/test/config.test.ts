@@ -18,6 +18,7 @@ describe('loadConfig: defaults', () => {
       credentials: undefined,
       region: 'eu-west-1',
       maxRetry: 5,
+      maxInFlight: 16,
       partitionKey: 'date|%Y-%m-%d',
       sortKey: 'time|%H:%M:%S.%f',
       brokers: ['localhost:9092'],
@@ -47,6 +48,7 @@ describe('loadConfig: each variable', () => {
     { env: { region: 'us-east-1' }, expected: { region: 'us-east-1' } },
     { env: { max_retry: '0' }, expected: { maxRetry: 0 } },
     { env: { max_retry: ' 12 ' }, expected: { maxRetry: 12 } },
+    { env: { max_in_flight: '64' }, expected: { maxInFlight: 64 } },
     { env: { param_partition_key: 'key1', param_sort_key: 'key3' }, expected: { partitionKey: 'key1', sortKey: 'key3' } },
     { env: { param_partition_key: 'year_month|%Y-%m', param_sort_key: 'rest_of_ts|%d-%H:%M:%S.%f' }, expected: { partitionKey: 'year_month|%Y-%m', sortKey: 'rest_of_ts|%d-%H:%M:%S.%f' } },
     { env: { param_partition_key: 'my_date_time|%Y-%m-%dT%H:%M:%S.%f', param_sort_key: '' }, expected: { sortKey: undefined } },
@@ -102,6 +104,8 @@ describe('loadConfig: problems name the variable and what was expected', () => {
     { env: { max_retry: '-1' }, variable: 'max_retry', message: 'max_retry: expected a whole number from 0 to 1000, got "-1"' },
     { env: { max_retry: '2.5' }, variable: 'max_retry', message: 'max_retry: expected a whole number from 0 to 1000, got "2.5"' },
     { env: { max_retry: '1e3' }, variable: 'max_retry', message: 'max_retry: expected a whole number from 0 to 1000, got "1e3"' },
+    { env: { max_in_flight: '0' }, variable: 'max_in_flight', message: 'max_in_flight: expected a whole number from 1 to 1000, got "0"' },
+    { env: { max_in_flight: '1001' }, variable: 'max_in_flight', message: 'max_in_flight: expected a whole number from 1 to 1000, got "1001"' },
     { env: { metrics_port: '65536' }, variable: 'metrics_port', message: 'metrics_port: expected a whole number from 0 to 65535, got "65536"' },
     { env: { metrics_host: 'http://0.0.0.0' }, variable: 'metrics_host', message: 'metrics_host: expected an address to listen on, e.g. "127.0.0.1", "0.0.0.0" or "::", got "http://0.0.0.0"' },
     { env: { metrics_host: '0.0.0.0:9464' }, variable: 'metrics_host', message: 'metrics_host: expected an address to listen on, e.g. "127.0.0.1", "0.0.0.0" or "::", got "0.0.0.0:9464"' },
@@ -205,19 +209,21 @@ describe('describeConfig', () => {
 });
 
 describe('dynamoSinkOptions', () => {
-  it('creates tables as the sample did, passes credentials only when both are set, and max_retry as maxRetries', () => {
+  it('creates tables as the sample did, passes credentials only when both are set, max_retry as maxRetries and max_in_flight as maxInFlight', () => {
     const options = dynamoSinkOptions(
-      loadConfig({ input: 'events', aws_access_key_id: 'AKID', aws_secret_access_key: SECRET, max_retry: '3', dynamodb_endpoint: 'http://127.0.0.1:8000' }),
+      loadConfig({ input: 'events', aws_access_key_id: 'AKID', aws_secret_access_key: SECRET, max_retry: '3', max_in_flight: '48', dynamodb_endpoint: 'http://127.0.0.1:8000' }),
     );
     expect(options).toMatchObject({
       tableName: 'events',
       maxRetries: 3,
+      maxInFlight: 48,
       createTable: { billingMode: 'PAY_PER_REQUEST', sse: true },
       clientConfig: { region: 'eu-west-1', endpoint: 'http://127.0.0.1:8000', credentials: { accessKeyId: 'AKID', secretAccessKey: SECRET } },
     });
     const defaults = dynamoSinkOptions(loadConfig({ input: 'events', create_table: 'false' }));
     expect(defaults.clientConfig).toEqual({ region: 'eu-west-1' });
     expect(defaults.createTable).toBe(false);
+    expect(defaults.maxInFlight).toBe(16);
   });
 });
 

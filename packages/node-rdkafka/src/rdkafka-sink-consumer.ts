@@ -155,21 +155,15 @@ export class RdkafkaSinkConsumer<V = JsonObject | null> {
 
   /** Hands each partition its messages, in the order read. Messages of partitions being given up are dropped. */
   private dispatch(messages: readonly Message[]): void {
-    let run: Message[] = [];
-    let runKey: string | undefined;
-    const flush = () => {
-      if (runKey !== undefined && run.length > 0) this.streams.get(runKey)?.push(run);
-      run = [];
-    };
-    for (const message of messages) {
-      const key = partitionKey(message.topic, message.partition);
-      if (key !== runKey) {
-        flush();
-        runKey = key;
-      }
-      run.push(message);
+    // Runs of one partition's messages go over together; a run's key is made once, not once per message.
+    let start = 0;
+    for (let index = 1; index <= messages.length; index++) {
+      const first = messages[start]!;
+      const next = messages[index];
+      if (next && next.partition === first.partition && next.topic === first.topic) continue;
+      this.streams.get(partitionKey(first.topic, first.partition))?.push(messages.slice(start, index));
+      start = index;
     }
-    flush();
   }
 
   /**

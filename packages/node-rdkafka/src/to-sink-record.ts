@@ -10,7 +10,7 @@ export function toSinkRecord<V>(message: Message, value: V): SinkRecord<V> {
     offset: String(message.offset),
     key: message.key,
     timestamp: message.timestamp,
-    ...(message.headers ? { headers: flattenHeaders(message.headers) } : {}),
+    headers: message.headers && flattenHeaders(message.headers),
   });
 }
 
