@@ -95,6 +95,9 @@ export async function runDestination(options: {
     dynamodb_endpoint: endpoint.url,
     // The fake endpoint answers DescribeTable with an ACTIVE table; nothing to create.
     create_table: 'false',
+    // More of the service's variables for a run, e.g. DYNAMO_SINK_BENCH_SERVICE_ENV='max_in_flight=64' (a service
+    // older than a variable ignores it).
+    ...Object.fromEntries((process.env['DYNAMO_SINK_BENCH_SERVICE_ENV'] ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=', 2))),
   };
   // To profile the service: DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/profiles'.
   const extra = process.env['DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
