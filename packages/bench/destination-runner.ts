@@ -97,7 +97,10 @@ export async function runDestination(options: {
     create_table: 'false',
     // More of the service's variables for a run, e.g. DYNAMO_SINK_BENCH_SERVICE_ENV='max_in_flight=64' (a service
     // older than a variable ignores it).
-    ...Object.fromEntries((process.env['DYNAMO_SINK_BENCH_SERVICE_ENV'] ?? '').split(' ').filter(Boolean).map((pair) => pair.split('=', 2))),
+    ...Object.fromEntries((process.env['DYNAMO_SINK_BENCH_SERVICE_ENV'] ?? '').split(' ').filter(Boolean).map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)]; // a value may hold '=' itself
+    })),
   };
   // To profile the service: DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/profiles'.
   const extra = process.env['DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
