@@ -26,10 +26,12 @@
  * End to end (destination-runner.ts), only with `--destination` or when named in `--only`, after the others, no
  * warm-up, `--destination-reps` runs each (1 unless told): the destination service as a process of its own pinned to
  * CPU 0, from librdkafka's mock cluster (kcat, holding the records produced before the service starts) into the
- * endpoint, timed from its spawn until its group has committed the whole topic, CPU from /proc. destination-kafkajs,
- * destination-node-rdkafka and destination-confluent run this workspace's service; destination-kafkajs-before and
- * destination-node-rdkafka-before the service of `--destination-before` (c8bd6a3 unless told: the commit before
- * issue 11), from a git worktree under .bench/ made and installed (pnpm install --offline) on first use.
+ * endpoint, timed from its spawn until its group has committed the whole topic, CPU from /proc. Each service runs as
+ * its users ran it (destination-before.ts). destination-kafkajs, destination-node-rdkafka and destination-confluent
+ * run this workspace's service as published: built, packed, installed outside the workspace, its bin run by node.
+ * destination-kafkajs-before and destination-node-rdkafka-before run the service of `--destination-before` (c8bd6a3
+ * unless told: the commit before issue 11), whose bin was its TypeScript through tsx, from a git worktree under
+ * .bench/ made and installed (pnpm install --offline) on first use.
  *
  * `--only ndjson,sink` runs just those; `--quick` is 5,000 records, 1 rep.
  *

@@ -1,12 +1,15 @@
 /**
- * The destination service as it was on an earlier commit, for the "before" figure of the end-to-end modes: a
- * `git worktree` of that commit under the workspace's .bench/ (gitignored), made and installed once, then reused.
- * Up to c8bd6a3 the service lived in examples/kafka-destination; later in packages/destination.
+ * The destination service of each end-to-end figure, run the way its users ran it.
+ * - Before: the service as it was on an earlier commit, a `git worktree` of that commit under the workspace's .bench/
+ *   (gitignored), made and installed once, then reused. Up to c8bd6a3 the service lived in examples/kafka-destination
+ *   and its bin was `src/main.ts` through tsx; later in packages/destination.
+ * - Now: the workspace's service as it is published, built and packed, installed outside the workspace with the
+ *   optional clients' adapters beside it, and run as its bin runs (`node dist/main.js`, no tsx).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installPackedService } from '../destination/test/support/packed-service.js';
 
 /** The commit before issue 11's change: today's figure in the issue was measured on it. */
 export const DESTINATION_BEFORE_DEFAULT = 'c8bd6a3';
@@ -17,14 +20,16 @@ const BENCH_DIR = `${WORKSPACE}.bench/`;
 const PNPM_LOCK = '/tmp/pnpm.lock';
 const SERVICE_DIRS = ['packages/destination', 'examples/kafka-destination'] as const;
 
-/** A checked-out, installed copy of the workspace at a commit, and where its service's entry point is. */
+/** An installed service: where it runs and how node starts it. */
 export interface ServiceCheckout {
   /** The full commit id. */
   readonly commit: string;
   /** The service's package folder (its cwd). */
   readonly dir: string;
-  /** Its `src/main.ts`, run through tsx. */
-  readonly main: string;
+  /** What follows `node` to start it: `--import tsx src/main.ts`, or the built bin. */
+  readonly nodeArgs: readonly string[];
+  /** Removes what was installed for this run only. */
+  remove(): Promise<void>;
 }
 
 /**
@@ -50,13 +55,21 @@ export function destinationCheckout(ref: string, log: (line: string) => void): S
   }
   const service = SERVICE_DIRS.find((dir) => existsSync(`${root}${dir}/src/main.ts`));
   if (!service) throw new Error(`${ref} has no destination service (looked for ${SERVICE_DIRS.map((dir) => `${dir}/src/main.ts`).join(', ')})`);
-  return { commit, dir: `${root}${service}`, main: `${root}${service}/src/main.ts` };
+  // Kept for the next run: the worktree is made once.
+  return { commit, dir: `${root}${service}`, nodeArgs: ['--import', 'tsx', `${root}${service}/src/main.ts`], remove: async () => {} };
 }
 
-/** This workspace's own service. */
-export function currentDestination(): ServiceCheckout {
-  const dir = dirname(fileURLToPath(import.meta.resolve('@dynamo-sink/destination/package.json')));
-  return { commit: git(['rev-parse', 'HEAD'], WORKSPACE).trim(), dir, main: `${dir}/src/main.ts` };
+/** This workspace's service, built, packed and installed in a temporary folder with both optional clients. */
+export async function installedDestination(log: (line: string) => void): Promise<ServiceCheckout> {
+  log('destination now: pnpm build, pnpm pack, npm install of the tarballs outside the workspace');
+  const installed = await installPackedService();
+  try {
+    await installed.addClients(['node-rdkafka', 'confluent']);
+  } catch (error) {
+    await installed.remove();
+    throw error;
+  }
+  return { commit: git(['rev-parse', 'HEAD'], WORKSPACE).trim(), dir: installed.dir, nodeArgs: [installed.bin], remove: () => installed.remove() };
 }
 
 function git(args: readonly string[], cwd: string): string {

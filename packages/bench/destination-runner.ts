@@ -104,7 +104,7 @@ export async function runDestination(options: {
   };
   // To profile the service: DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/profiles'.
   const extra = process.env['DYNAMO_SINK_BENCH_SERVICE_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
-  const node = [process.execPath, ...extra, '--import', 'tsx', service.main];
+  const node = [process.execPath, ...extra, ...service.nodeArgs];
   const argv = cpu ? ['taskset', '-c', cpu, ...node] : node;
 
   const started = performance.now();

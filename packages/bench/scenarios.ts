@@ -1,7 +1,7 @@
 /** The modes the bench alternates between, each against a fake endpoint, and the checks made after each run. */
 import { makeClient } from './aws-sdk.js';
 import { runBaseline } from './baseline.js';
-import { currentDestination, destinationCheckout, type ServiceCheckout } from './destination-before.js';
+import { destinationCheckout, installedDestination, type ServiceCheckout } from './destination-before.js';
 import { runDestination, startDestinationBroker, type DestinationBroker } from './destination-runner.js';
 import { loadDirectTransport, runDirect, runDirectJson } from './direct-runner.js';
 import { startEndpoint, type Endpoint, type EndpointStats } from './endpoint-process.js';
@@ -159,6 +159,8 @@ export async function runScenarios(
   const endpoint = await startEndpoint({ latencyMs: config.latencyMs, cpus: config.endpointCpus, ...KEYS });
   const throttled = await startEndpoint({ latencyMs: config.latencyMs, throttle: config.throttle, cpus: config.endpointCpus, ...KEYS });
   let broker: Promise<DestinationBroker> | undefined;
+  /** This workspace's service, installed when an end-to-end mode first needs it, removed at the end. */
+  let now: Promise<ServiceCheckout> | undefined;
   /** Why a group of modes was not run, by what could not be loaded. */
   const errors: Record<string, string> = {};
   try {
@@ -360,6 +362,7 @@ export async function runScenarios(
     endpoint.stop();
     throttled.stop();
     await broker?.then((started) => started.stop()).catch(() => {});
+    await now?.then((service) => service.remove()).catch(() => {});
   }
 
   /**
@@ -424,10 +427,12 @@ export async function runScenarios(
     return DESTINATION_MODES.map(({ name, client, before: isBefore }) => ({
       name, endpoint, records: config.records, inFlight: 0,
       async prepare() {
-        const service = isBefore ? (before ??= destinationCheckout(config.destination.beforeRef, log)) : currentDestination();
+        const service = isBefore ? (before ??= destinationCheckout(config.destination.beforeRef, log)) : await (now ??= installedDestination(log));
         if (!named.has(service.dir)) {
           named.add(service.dir);
-          const what = isBefore ? `a worktree of ${service.commit.slice(0, 12)}` : `the working tree on ${service.commit.slice(0, 12)}, uncommitted changes included`;
+          const what = isBefore
+            ? `a worktree of ${service.commit.slice(0, 12)}, its src/main.ts through tsx as its bin ran it`
+            : `the working tree on ${service.commit.slice(0, 12)} (uncommitted changes included) built, packed and installed, its bin run by node`;
           log(`  the service ${isBefore ? 'before' : 'now'}: ${service.dir} (${what})`);
         }
         broker ??= startDestinationBroker(makeRecords(config.records), config.endpointCpus);

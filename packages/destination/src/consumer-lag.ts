@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { DestinationConfig } from './config.js';
 
 /** Reads the group's lag from the brokers. */
@@ -13,17 +13,24 @@ export interface LagReader {
  * consumes: two small requests (ListOffsets, OffsetFetch) per progress line, over a kafkajs admin connection.
  */
 export function lagReader(config: DestinationConfig): LagReader {
-  let admin: Admin | undefined;
+  let admin: Promise<Admin> | undefined;
+  const connect = async (): Promise<Admin> => {
+    // Loaded on first use: a node-rdkafka or Confluent service starts without kafkajs's modules.
+    const { Kafka, logLevel } = await import('kafkajs');
+    const created = new Kafka({ clientId: `dynamo-sink-destination-lag-${config.tableName}`, brokers: [...config.brokers], logLevel: logLevel.NOTHING }).admin();
+    await created.connect();
+    return created;
+  };
   return {
     async read() {
       try {
-        if (!admin) {
-          admin = new Kafka({ clientId: `dynamo-sink-destination-lag-${config.tableName}`, brokers: [...config.brokers], logLevel: logLevel.NOTHING }).admin();
-          await admin.connect();
-        }
+        const connected = await (admin ??= connect().catch((error: unknown) => {
+          admin = undefined; // the next read tries again
+          throw error;
+        }));
         const [ends, [committed]] = await Promise.all([
-          admin.fetchTopicOffsets(config.input),
-          admin.fetchOffsets({ groupId: config.consumerGroup, topics: [config.input] }),
+          connected.fetchTopicOffsets(config.input),
+          connected.fetchOffsets({ groupId: config.consumerGroup, topics: [config.input] }),
         ]);
         const committedByPartition = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, Number(offset)]));
         return ends.reduce((sum, { partition, high, low }) => {
@@ -35,7 +42,7 @@ export function lagReader(config: DestinationConfig): LagReader {
       }
     },
     async close() {
-      await admin?.disconnect();
+      await admin?.then((connected) => connected.disconnect()).catch(() => {});
     },
   };
 }

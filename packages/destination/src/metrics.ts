@@ -35,9 +35,6 @@ export class ServiceMetrics {
   private readonly throttled: Counter;
   private readonly unprocessed: Counter;
   private readonly batchLatency: Histogram;
-  // The progress line and the totals read these synchronously; prom-client's own getters are async.
-  private retriedCount = 0;
-  private throttledCount = 0;
 
   constructor(sources: MetricSources, options: ServiceMetricsOptions = {}) {
     const registers = [this.registry];
@@ -95,38 +92,20 @@ export class ServiceMetrics {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** DynamoSink `events` that feed the counters and the histogram; `also` gets them too. */
-  sinkEvents(also: SinkEvents = {}): SinkEvents {
+  /** DynamoSink `events` that feed the counters and the histogram. */
+  sinkEvents(): SinkEvents {
     return {
       batchWritten: (event) => {
         this.batchLatency.observe(event.latencyMs / 1000);
         this.unprocessed.inc(event.unprocessed);
-        also.batchWritten?.(event);
       },
-      retry: (event) => {
-        this.retried.inc(event.items);
-        this.retriedCount += event.items;
-        also.retry?.(event);
-      },
-      throttled: (event) => {
-        this.throttled.inc(event.items);
-        this.throttledCount += event.items;
-        also.throttled?.(event);
-      },
-      failed: (failure) => also.failed?.(failure),
+      retry: (event) => this.retried.inc(event.items),
+      throttled: (event) => this.throttled.inc(event.items),
     };
   }
 
   /** The body of a `/metrics` answer, in the Prometheus text format. */
   render(): Promise<string> {
     return this.registry.metrics();
-  }
-
-  get retries(): number {
-    return this.retriedCount;
-  }
-
-  get throttles(): number {
-    return this.throttledCount;
   }
 }

@@ -2,15 +2,14 @@
  * The destination service: a Kafka consumer group on `input` writing into a DynamoSink, with a progress line, metrics
  * and health. `run()` runs it until `stop()` (a signal) or until writing cannot go on.
  */
-import { DynamoSink } from '@dynamo-sink/core';
+import { DynamoSink, type SinkEvents } from '@dynamo-sink/core';
 import type { JsonObject } from '@dynamo-sink/kafkajs';
 import type { DestinationConfig } from './config.js';
 import { dynamoSinkOptions } from './dynamo-sink-options.js';
 import { HealthCheck } from './health.js';
-import { startHttpEndpoints, type HttpEndpoints } from './http-endpoints.js';
+import type { HttpEndpoints } from './http-endpoints.js';
 import { InstrumentedSink } from './instrumented-sink.js';
 import type { Logger } from './logger.js';
-import { ServiceMetrics } from './metrics.js';
 import { ProgressReporter } from './progress.js';
 import { createSource, type SourceConsumer, type SourceStats } from './source-consumer.js';
 
@@ -38,7 +37,11 @@ export interface ServiceTotals extends SourceStats {
 /** One run of the service. */
 export class DestinationService {
   private readonly sink: InstrumentedSink<JsonObject | null>;
-  private readonly metrics: ServiceMetrics;
+  /** What feeds the Prometheus registry, made (and prom-client loaded) only when `metrics_port` serves it. */
+  private metricEvents: SinkEvents | undefined;
+  /** For the progress line and the totals, metrics served or not. */
+  private retried = 0;
+  private throttled = 0;
   private readonly health: HealthCheck;
   private readonly progress: ProgressReporter;
   private readonly logger: Logger;
@@ -54,21 +57,23 @@ export class DestinationService {
   ) {
     this.logger = options.logger;
     this.health = new HealthCheck(() => this.sink.stats, options.stallAfterMs ?? 60_000);
-    this.metrics = new ServiceMetrics({
-      written: () => this.sink.stats.written,
-      stale: () => this.sink.stats.stale,
-      failed: () => this.sink.stats.failed,
-      pending: () => this.sink.stats.pending,
-      deadLettered: () => this.source?.stats.deadLettered ?? 0,
-      lag: () => this.lastLag,
-      healthy: () => this.health.status().healthy,
-    });
-    this.sink = new InstrumentedSink(new DynamoSink<JsonObject | null>(dynamoSinkOptions(config, this.metrics.sinkEvents())));
+    const events: SinkEvents = {
+      batchWritten: (event) => this.metricEvents?.batchWritten?.(event),
+      retry: (event) => {
+        this.retried += event.items;
+        this.metricEvents?.retry?.(event);
+      },
+      throttled: (event) => {
+        this.throttled += event.items;
+        this.metricEvents?.throttled?.(event);
+      },
+    };
+    this.sink = new InstrumentedSink(new DynamoSink<JsonObject | null>(dynamoSinkOptions(config, events)));
     this.progress = new ProgressReporter(
       this.logger,
       async () => {
         this.lastLag = (await this.source?.lag()) ?? this.lastLag;
-        return { ...this.sink.stats, ...this.totals(), throttled: this.metrics.throttles, lag: this.lastLag };
+        return { ...this.sink.stats, ...this.totals(), throttled: this.throttled, lag: this.lastLag };
       },
       options.progressEveryMs ?? 5_000,
     );
@@ -77,7 +82,7 @@ export class DestinationService {
   /** Totals so far. */
   totals(): ServiceTotals {
     const { written, failed } = this.sink.stats;
-    return { written, failed, deadLettered: this.source?.stats.deadLettered ?? 0, retries: this.metrics.retries };
+    return { written, failed, deadLettered: this.source?.stats.deadLettered ?? 0, retries: this.retried };
   }
 
   /**
@@ -88,10 +93,22 @@ export class DestinationService {
   async run(): Promise<ServiceTotals> {
     try {
       if (this.config.metricsPort !== undefined) {
+        // Loaded here: a service without metrics_port starts without prom-client and its default collectors.
+        const [{ ServiceMetrics }, { startHttpEndpoints }] = await Promise.all([import('./metrics.js'), import('./http-endpoints.js')]);
+        const metrics = new ServiceMetrics({
+          written: () => this.sink.stats.written,
+          stale: () => this.sink.stats.stale,
+          failed: () => this.sink.stats.failed,
+          pending: () => this.sink.stats.pending,
+          deadLettered: () => this.source?.stats.deadLettered ?? 0,
+          lag: () => this.lastLag,
+          healthy: () => this.health.status().healthy,
+        });
+        this.metricEvents = metrics.sinkEvents();
         this.endpoints = await startHttpEndpoints({
           port: this.config.metricsPort,
           host: this.config.metricsHost,
-          metrics: () => this.metrics.render(),
+          metrics: () => metrics.render(),
           health: () => this.health.status(),
         });
         const base = `http://${urlHost(this.config.metricsHost)}:${this.endpoints.port}`;

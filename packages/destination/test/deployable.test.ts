@@ -180,7 +180,7 @@ describe('the packed bin, installed with npm outside the workspace', () => {
       /^dynamo-sink-destination: configuration error: kafka_client=node-rdkafka needs the packages @dynamo-sink\/node-rdkafka and node-rdkafka installed beside this service \(.*\); or use kafka_client=kafkajs\n$/,
     );
 
-    await the().installed.addNodeRdkafka();
+    await the().installed.addClients(['node-rdkafka']);
     const topic = 'packed-rdkafka';
     await kafka.produce(topic, [{ value: JSON.stringify(SEED_MESSAGE) }]);
     const example = SEED_EXAMPLES[0]!;

@@ -11,8 +11,12 @@ import { run } from '../../../core/test/packaging/processes.js';
 import { buildAndPack, discoverPublicPackages, installedPeer, REPO_ROOT, type PublicPackage, type Tarball } from '../../../core/test/packaging/public-packages.js';
 
 export const SERVICE_PACKAGE = '@dynamo-sink/destination';
-/** The optional client's adapter, packed too: a test installs it beside the service later. */
-const RDKAFKA_ADAPTER = '@dynamo-sink/node-rdkafka';
+/** The optional clients and their adapters, packed too: a test (or the bench) installs one beside the service later. */
+const OPTIONAL_CLIENTS = {
+  'node-rdkafka': { adapter: '@dynamo-sink/node-rdkafka', client: 'node-rdkafka' },
+  confluent: { adapter: '@dynamo-sink/confluent-kafka', client: '@confluentinc/kafka-javascript' },
+} as const;
+export type OptionalClient = keyof typeof OPTIONAL_CLIENTS;
 
 /** The workspace packages `name` needs at run time: itself and its `dependencies`, transitively (not dev, not peer). */
 export function productionClosure(packages: readonly PublicPackage[], name: string): PublicPackage[] {
@@ -40,8 +44,11 @@ export interface InstalledService {
   readonly timings: ReadonlyMap<string, number>;
   /** Runs a command in the project folder with the environment of a shell outside the workspace. */
   run(command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; okCodes?: readonly number[] }): ReturnType<typeof run>;
-  /** Installs `@dynamo-sink/node-rdkafka` from its tarball and links the workspace's built node-rdkafka beside it. */
-  addNodeRdkafka(): Promise<void>;
+  /**
+   * Installs the clients' adapters (`@dynamo-sink/node-rdkafka`, `@dynamo-sink/confluent-kafka`) from their tarballs
+   * and links the workspace's installed clients beside them. Once per project.
+   */
+  addClients(names: readonly OptionalClient[]): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -58,14 +65,17 @@ export async function installPackedService(): Promise<InstalledService> {
   };
   const packages = discoverPublicPackages(REPO_ROOT);
   const closure = productionClosure(packages, SERVICE_PACKAGE);
-  const adapter = packages.find((pkg) => pkg.name === RDKAFKA_ADAPTER);
-  if (!adapter) throw new Error(`${RDKAFKA_ADAPTER} is not among the workspace's public packages`);
+  const adapters = Object.values(OPTIONAL_CLIENTS).map(({ adapter }) => {
+    const pkg = packages.find((candidate) => candidate.name === adapter);
+    if (!pkg) throw new Error(`${adapter} is not among the workspace's public packages`);
+    return pkg;
+  });
   const packDir = await mkdtemp(join(tmpdir(), 'dynamo-sink-destination-packs-'));
   const dir = await mkdtemp(join(tmpdir(), 'dynamo-sink-destination-app-'));
   if (!relative(REPO_ROOT, dir).startsWith('..')) throw new Error(`The project must be outside the workspace, but ${dir} is inside ${REPO_ROOT}`);
   const remove = () => Promise.all([rm(dir, { recursive: true, force: true }), rm(packDir, { recursive: true, force: true })]).then(() => undefined);
   try {
-    const tarballs = await timed('pnpm build + pnpm pack', () => buildAndPack(REPO_ROOT, [...closure, adapter], packDir));
+    const tarballs = await timed('pnpm build + pnpm pack', () => buildAndPack(REPO_ROOT, [...closure, ...adapters], packDir));
     const tarballOf = (name: string): Tarball => tarballs.find((tarball) => tarball.manifest.name === name)!;
     const env = userEnvironment();
     const inProject: InstalledService['run'] = (command, args, options = {}) => run(command, args, { cwd: dir, env: { ...env, ...options.env }, okCodes: options.okCodes });
@@ -81,15 +91,21 @@ export async function installPackedService(): Promise<InstalledService> {
       packageDir,
       timings,
       run: inProject,
-      async addNodeRdkafka() {
-        // --legacy-peer-deps: npm leaves the adapter's peer (node-rdkafka) to us; the workspace's copy, built once by
-        // `pnpm install`, is linked instead of rebuilding librdkafka (~2 minutes).
-        await timed('npm install @dynamo-sink/node-rdkafka', () => npmInstall([tarballOf(RDKAFKA_ADAPTER).path], ['--legacy-peer-deps']));
-        const client = installedPeer(adapter, 'node-rdkafka');
-        if (!client) throw new Error(`node-rdkafka is not installed in ${adapter.folder}: run pnpm install`);
-        const target = join(dir, 'node_modules', 'node-rdkafka');
-        await mkdir(join(target, '..'), { recursive: true });
-        await symlink(client, target, 'dir');
+      async addClients(names) {
+        const wanted = names.map((name) => OPTIONAL_CLIENTS[name]);
+        // One npm install for all: a later one would prune the clients linked below, which package.json does not list.
+        // --legacy-peer-deps: npm leaves the adapters' peers (the clients) to us; the workspace's copies, built once by
+        // `pnpm install`, are linked instead of building librdkafka again (~2 minutes).
+        const what = wanted.map(({ adapter }) => adapter).join(' ');
+        await timed(`npm install ${what}`, () => npmInstall(wanted.map(({ adapter }) => tarballOf(adapter).path), ['--legacy-peer-deps']));
+        for (const { adapter, client } of wanted) {
+          const pkg = adapters.find((candidate) => candidate.name === adapter)!;
+          const installed = installedPeer(pkg, client);
+          if (!installed) throw new Error(`${client} is not installed in ${pkg.folder}: run pnpm install`);
+          const target = join(dir, 'node_modules', ...client.split('/'));
+          await mkdir(join(target, '..'), { recursive: true });
+          await symlink(installed, target, 'dir');
+        }
       },
       remove,
     };
