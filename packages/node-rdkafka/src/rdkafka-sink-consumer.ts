@@ -10,6 +10,8 @@ export interface RdkafkaSinkStats extends KafkaRunStats {}
 // librdkafka's rebalance event codes.
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
+/** Commits go out at most this often (stop and revoke commit at once, whatever the interval). */
+const COMMIT_INTERVAL_MS = 100;
 
 /**
  * Consumes Kafka topics with a node-rdkafka `KafkaConsumer` into any `Sink`, at least once: a partition's offset is
@@ -18,8 +20,8 @@ const REVOKE_PARTITIONS = -174;
  *
  * - A loop of `consume(n)` calls reads messages; above `maxBufferedRecords` unsettled records every partition is
  *   paused while the loop keeps polling, so memory stays bounded and rebalances and commit reports go on.
- * - Commits are explicit offsets (`enable.auto.commit: false`), sent as writes settle, confirmed through librdkafka's
- *   offset-commit callback (`onCommit`).
+ * - Commits are explicit offsets (`enable.auto.commit: false`), sent as writes settle (those settling within 100 ms
+ *   in one request), confirmed through librdkafka's offset-commit callback (`onCommit`).
  * - A `WriteError` (or any rejection) from the sink stops the consumer: `run()` rejects with a `KafkaSinkError` naming
  *   the oldest unwritten offset, after the other writes in flight finished and were committed.
  * - A `SinkBackpressureError` pauses the partition for its `retryAfterMs`, then hands its unsettled records over again.
@@ -51,6 +53,7 @@ export class RdkafkaSinkConsumer<V = JsonObject | null> {
   private readonly commitSent = new Map<string, bigint>();
   private readonly commitConfirmed = new Map<string, bigint>();
   private commitScheduled = false;
+  private lastCommitAt = -Infinity;
 
   constructor(options: RdkafkaSinkConsumerOptions<V>) {
     this.options = resolveOptions(options);
@@ -241,21 +244,28 @@ export class RdkafkaSinkConsumer<V = JsonObject | null> {
     this.backOffTimers.delete(key);
   }
 
-  /** Commits of several writes settling together go out as one request. */
+  /**
+   * Commits of the writes settling within COMMIT_INTERVAL_MS go out as one request: a sink at full speed settles a
+   * write every few milliseconds, and each commit costs a broker request and librdkafka's work on it.
+   */
   private scheduleCommit(): void {
     if (this.commitScheduled) return;
     this.commitScheduled = true;
-    setImmediate(() => {
+    const wait = this.lastCommitAt + COMMIT_INTERVAL_MS - performance.now();
+    const send = () => {
       this.commitScheduled = false;
       const offsets = this.advancedOffsets([...this.streams.values()]);
       if (offsets.length === 0 || !this.consumer) return;
+      this.lastCommitAt = performance.now();
       try {
         this.consumer.commit(offsets); // the outcome arrives in onCommitted
       } catch {
         // Not connected any more; the final commit on revoke or stop covers these offsets.
         for (const { topic, partition } of offsets) this.commitSent.delete(partitionKey(topic, partition));
       }
-    });
+    };
+    if (wait > 0) setTimeout(send, wait);
+    else setImmediate(send);
   }
 
   /**
