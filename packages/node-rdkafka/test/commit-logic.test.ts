@@ -39,6 +39,25 @@ describe('RdkafkaSinkConsumer commit logic', () => {
     expect(fake.calls.slice(-2)).toEqual(['disconnect', 'unassign']);
   });
 
+  it('sends the commits of writes settling within 100 ms as one request', async () => {
+    const sink = new MemorySink<JsonObject>({ latencyMs: 1 });
+    const { fake, pipe } = setup({ sink, recordsPerWrite: 2, consumeBatchSize: 10 });
+    const sentAt: number[] = [];
+    const commit = fake.commit.bind(fake);
+    fake.commit = (offsets) => {
+      sentAt.push(performance.now());
+      commit(offsets);
+    };
+    fake.appendJson(0, ids(0, 300));
+    const running = pipe.run();
+    await waitUntil(() => fake.committedOffset(0) === 300, { what: 'offset 300 committed' });
+    await pipe.stop();
+    expect(await running).toEqual({ written: 300, deadLettered: 0 });
+    // 150 writes; each commit request waited for the previous one's 100 ms to pass (a timer may fire a little early).
+    expect(sentAt.length).toBeLessThan(150);
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!, `commit ${i}`).toBeGreaterThanOrEqual(99);
+  });
+
   it('commits only the done prefix when writes finish out of order', async () => {
     const held = [deferred(), deferred(), deferred()];
     const sink = ScriptedSink.holding<JsonObject>((call) => held[call]?.promise);
