@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { DestinationConfig } from './config.js';
+import { skipKafkajsIdleLoop } from './kafkajs-idle-loop.js';
 
 /** Reads the group's lag from the brokers. */
 export interface LagReader {
@@ -17,6 +18,7 @@ export function lagReader(config: DestinationConfig): LagReader {
   const connect = async (): Promise<Admin> => {
     // Loaded on first use: a node-rdkafka or Confluent service starts without kafkajs's modules.
     const { Kafka, logLevel } = await import('kafkajs');
+    skipKafkajsIdleLoop();
     const created = new Kafka({ clientId: `dynamo-sink-destination-lag-${config.tableName}`, brokers: [...config.brokers], logLevel: logLevel.NOTHING }).admin();
     await created.connect();
     return created;

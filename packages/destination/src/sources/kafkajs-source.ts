@@ -2,12 +2,14 @@
 import type { JsonObject } from '@dynamo-sink/kafkajs';
 import { KafkaSinkConsumer, deadLetterToTopic } from '@dynamo-sink/kafkajs';
 import { Kafka, logLevel, Partitioners, type Producer, type logCreator } from 'kafkajs';
+import { skipKafkajsIdleLoop } from '../kafkajs-idle-loop.js';
 import type { Logger } from '../logger.js';
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import { adapterSource, type SourceConsumer, type SourceContext } from '../source-consumer.js';
 
 /** Builds the kafkajs source: a consumer group on `input`, reading from the earliest offset when the group is new. */
 export async function createKafkajsSource({ config, sink, logger, onJoined }: SourceContext): Promise<SourceConsumer> {
+  skipKafkajsIdleLoop();
   const kafka = new Kafka({
     clientId: `dynamo-sink-destination-${config.tableName}`,
     brokers: [...config.brokers],
