@@ -53,9 +53,10 @@ describe('RdkafkaSinkConsumer commit logic', () => {
     await waitUntil(() => fake.committedOffset(0) === 300, { what: 'offset 300 committed' });
     await pipe.stop();
     expect(await running).toEqual({ written: 300, deadLettered: 0 });
-    // 150 writes; each commit request waited for the previous one's 100 ms to pass (a timer may fire a little early).
+    // 150 writes; each commit request waited for the previous one's 100 ms to pass. Timers run on libuv's loop time,
+    // taken once per turn, so one may fire a millisecond or two before performance.now() says 100 ms have passed.
     expect(sentAt.length).toBeLessThan(150);
-    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!, `commit ${i}`).toBeGreaterThanOrEqual(99);
+    for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!, `commit ${i}`).toBeGreaterThanOrEqual(95);
   });
 
   it('commits only the done prefix when writes finish out of order', async () => {
