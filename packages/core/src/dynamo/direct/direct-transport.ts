@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Buffer } from 'node:buffer';
 import { crc32 } from 'node:zlib';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { OperationName, Operations, Transport } from '../transport.js';
 import { SkewedClock } from './clock.js';
 import { CredentialCache, type Identity, type IdentityProvider } from './credentials.js';
@@ -10,6 +10,7 @@ import { CLOCK_SKEW_ERRORS, Crc32MismatchError, serviceError, type ResponseMetad
 import { exchange, type RawResponse } from './exchange.js';
 import { decodeOutput, encodeInput } from '../json-protocol.js';
 import { SigV4Signer } from './sigv4.js';
+import { Agent } from './undici-agent.js';
 
 export interface DirectTransportOptions {
   /**
