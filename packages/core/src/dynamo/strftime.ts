@@ -89,6 +89,8 @@ const GMT_NAMES = /^(?:etc\/)?(?:gmt(?:[+-]?0)?|greenwich)$/i;
 const intlOffsetsByZone = new Map<string, IntlZoneOffsets>();
 
 function resolveZone(timeZone: string, pattern: string): ResolvedZone {
+  // The default zone, without Intl: a process's first DateTimeFormat loads ICU's zone data (about 10 ms of a start).
+  if (timeZone === 'UTC') return { name: timeZone, offsets: UTC_OFFSETS, abbreviation: 'UTC' };
   let canonical: string;
   try {
     if (typeof timeZone !== 'string' || timeZone === '') throw new RangeError('not a name');
