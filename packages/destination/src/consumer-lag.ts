@@ -1,4 +1,3 @@
-import type { Admin } from 'kafkajs';
 import type { DestinationConfig } from './config.js';
 import { skipKafkajsIdleLoop } from './kafkajs-idle-loop.js';
 
@@ -9,17 +8,26 @@ export interface LagReader {
   close(): Promise<void>;
 }
 
+/** The two offset queries the lag needs, in the shape of kafkajs's `Admin`; node-rdkafka's are adapted to it (sources/rdkafka-offsets.ts). */
+export interface OffsetsAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Each partition's first (`low`) and next (`high`) offset. */
+  fetchTopicOffsets(topic: string): Promise<readonly { partition: number; high: string; low: string }[]>;
+  /** The group's committed offset per partition of each topic; negative where it committed nothing. */
+  fetchOffsets(options: { groupId: string; topics: string[] }): Promise<readonly { partitions: readonly { partition: number; offset: string }[] }[]>;
+}
+
 /**
  * Lag is a broker-side fact (end offsets against the group's commits), so it is read the same way whichever client
- * consumes: two small requests (ListOffsets, OffsetFetch) per progress line, over a kafkajs admin connection.
+ * consumes: two small requests (ListOffsets, OffsetFetch) per progress line, over an admin connection of its own (it
+ * outlives the consumer: the last progress line is written after the consumer left). By default a kafkajs admin; a
+ * node-rdkafka or Confluent source passes one of its own client, so that it loads no second Kafka client.
  */
-export function lagReader(config: DestinationConfig): LagReader {
-  let admin: Promise<Admin> | undefined;
-  const connect = async (): Promise<Admin> => {
-    // Loaded on first use: a node-rdkafka or Confluent service starts without kafkajs's modules.
-    const { Kafka, logLevel } = await import('kafkajs');
-    skipKafkajsIdleLoop();
-    const created = new Kafka({ clientId: `dynamo-sink-destination-lag-${config.tableName}`, brokers: [...config.brokers], logLevel: logLevel.NOTHING }).admin();
+export function lagReader(config: DestinationConfig, createAdmin: () => Promise<OffsetsAdmin> = () => kafkajsAdmin(config)): LagReader {
+  let admin: Promise<OffsetsAdmin> | undefined;
+  const connect = async (): Promise<OffsetsAdmin> => {
+    const created = await createAdmin();
     await created.connect();
     return created;
   };
@@ -47,4 +55,11 @@ export function lagReader(config: DestinationConfig): LagReader {
       await admin?.then((connected) => connected.disconnect()).catch(() => {});
     },
   };
+}
+
+/** A kafkajs admin, loaded on first use: a service on another client starts without kafkajs's modules. */
+async function kafkajsAdmin(config: DestinationConfig): Promise<OffsetsAdmin> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  skipKafkajsIdleLoop();
+  return new Kafka({ clientId: `dynamo-sink-destination-lag-${config.tableName}`, brokers: [...config.brokers], logLevel: logLevel.NOTHING }).admin();
 }

@@ -5,7 +5,7 @@
 import type { Sink } from '@dynamo-sink/core';
 import type { JsonObject } from '@dynamo-sink/kafkajs';
 import type { DestinationConfig, KafkaClientName } from './config.js';
-import { lagReader } from './consumer-lag.js';
+import { lagReader, type OffsetsAdmin } from './consumer-lag.js';
 import type { Logger } from './logger.js';
 
 /** What the consumer reports so far. */
@@ -31,14 +31,16 @@ export interface SourceConsumer {
 
 /**
  * The SourceConsumer of an adapter (any of the three: they share `run`, `stop` and `stats`), with the topic's lag read
- * by its own admin connection; `release` closes what the source made beside the adapter (the dead-letter producer).
+ * by its own admin connection (`createAdmin`: one of the source's client, else kafkajs's); `release` closes what the
+ * source made beside the adapter (the dead-letter producer).
  */
 export function adapterSource(
   adapter: Pick<SourceConsumer, 'run' | 'stop' | 'stats'>,
   config: DestinationConfig,
   release: () => Promise<unknown> | undefined,
+  createAdmin?: () => Promise<OffsetsAdmin>,
 ): SourceConsumer {
-  const lag = lagReader(config);
+  const lag = lagReader(config, createAdmin);
   return {
     run: () => adapter.run(),
     stop: () => adapter.stop(),

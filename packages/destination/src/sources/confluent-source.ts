@@ -7,6 +7,7 @@
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import type { Logger } from '../logger.js';
 import { adapterSource, SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
+import { rdkafkaLagAdmin, type RdkafkaConsumerClass } from './rdkafka-offsets.js';
 
 // Held in variables so the compiler does not need the packages installed to check this file.
 const ADAPTER = '@dynamo-sink/confluent-kafka';
@@ -42,12 +43,15 @@ interface ConfluentClientModule {
   KafkaJS: {
     Kafka: new (config: Record<string, unknown>) => { consumer(config: object): unknown; producer(config?: object): ConfluentProducer };
   };
+  /** The node-rdkafka-compatible API, which the package has too. */
+  KafkaConsumer: RdkafkaConsumerClass;
 }
 
 /** Builds the Confluent source, or rejects with a {@link SourceUnavailable} saying what to install. */
 export async function createConfluentSource({ config, sink, logger }: SourceContext): Promise<SourceConsumer> {
   const adapter = await load<ConfluentAdapterModule>(ADAPTER);
-  const { KafkaJS } = await load<{ default?: ConfluentClientModule } & ConfluentClientModule>(CLIENT).then((module) => module.default ?? module);
+  const client = await load<{ default?: ConfluentClientModule } & ConfluentClientModule>(CLIENT).then((module) => module.default ?? module);
+  const { KafkaJS } = client;
   const kafka = new KafkaJS.Kafka({
     kafkaJS: { brokers: [...config.brokers], clientId: `dynamo-sink-destination-${config.tableName}`, logger: serviceLogger(logger) },
   });
@@ -72,7 +76,9 @@ export async function createConfluentSource({ config, sink, logger }: SourceCont
     fromBeginning: true,
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? adapter.deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
-  return adapterSource(pipe, config, () => producer?.disconnect());
+  // The lag is read with the package's node-rdkafka-compatible consumer, never subscribed (its KafkaJS-compatible admin
+  // times out listing offsets on librdkafka's mock cluster): no second Kafka client.
+  return adapterSource(pipe, config, () => producer?.disconnect(), rdkafkaLagAdmin(client.KafkaConsumer, config));
 }
 
 /** The client's warnings and errors, as service log lines (it logs to the console otherwise). */

@@ -5,6 +5,7 @@
  */
 import { CONSUMER_TIMEOUTS } from '../kafka-settings.js';
 import { adapterSource, SourceUnavailable, type SourceConsumer, type SourceContext } from '../source-consumer.js';
+import { rdkafkaLagAdmin, type RdkafkaConsumerClass } from './rdkafka-offsets.js';
 
 // Held in variables so the compiler does not need the packages installed to check this file.
 const ADAPTER = '@dynamo-sink/node-rdkafka';
@@ -25,16 +26,17 @@ interface RdkafkaProducer {
 }
 interface RdkafkaClientModule {
   Producer: new (config: Record<string, unknown>) => RdkafkaProducer;
+  KafkaConsumer: RdkafkaConsumerClass;
 }
 
 /** Builds the node-rdkafka source, or rejects with a {@link SourceUnavailable} saying what to install. */
 export async function createRdkafkaSource({ config, sink }: SourceContext): Promise<SourceConsumer> {
   const adapter = await load<RdkafkaAdapterModule>(ADAPTER);
+  const client = await load<{ default?: RdkafkaClientModule } & RdkafkaClientModule>(CLIENT).then((module) => module.default ?? module);
   const brokers = config.brokers.join(',');
   let producer: RdkafkaProducer | undefined;
   if (config.deadLetterTopic !== undefined) {
-    const { Producer } = await load<{ default?: RdkafkaClientModule } & RdkafkaClientModule>(CLIENT).then((module) => module.default ?? module);
-    producer = new Producer({ 'metadata.broker.list': brokers, dr_cb: true });
+    producer = new client.Producer({ 'metadata.broker.list': brokers, dr_cb: true });
     await new Promise<void>((resolve, reject) => producer!.connect({}, (error) => (error ? reject(error) : resolve())));
   }
   const pipe = new adapter.RdkafkaSinkConsumer({
@@ -50,7 +52,9 @@ export async function createRdkafkaSource({ config, sink }: SourceContext): Prom
     fromBeginning: true,
     onDeadLetter: producer && config.deadLetterTopic !== undefined ? adapter.deadLetterToTopic(producer, config.deadLetterTopic) : undefined,
   });
-  return adapterSource(pipe, config, () => (producer ? new Promise<void>((resolve) => producer!.disconnect(() => resolve())) : undefined));
+  // The lag is read with node-rdkafka too: no second Kafka client.
+  const release = () => (producer ? new Promise<void>((resolve) => producer!.disconnect(() => resolve())) : undefined);
+  return adapterSource(pipe, config, release, rdkafkaLagAdmin(client.KafkaConsumer, config));
 }
 
 async function load<M>(name: string): Promise<M> {
