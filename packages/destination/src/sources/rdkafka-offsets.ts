@@ -39,9 +39,17 @@ export function rdkafkaLagAdmin(KafkaConsumer: RdkafkaConsumerClass, config: Des
 export function rdkafkaOffsetsAdmin(client: RdkafkaOffsetsClient, topic: string): OffsetsAdmin {
   const call = <T>(start: (callback: (error: Error | null, result: T) => void) => void) =>
     new Promise<T>((resolve, reject) => start((error, result) => (error ? reject(error) : resolve(result))));
-  const partitionsOf = async (name: string): Promise<number[]> => {
-    const metadata = await call<{ topics: { name: string; partitions: { id: number }[] }[] }>((done) => client.getMetadata({ topic: name, timeout: TIMEOUT_MS }, done));
-    return (metadata.topics.find((entry) => entry.name === name)?.partitions ?? []).map(({ id }) => id);
+  // The two queries of a read run at once and both need the topic's partitions: one metadata request serves both.
+  const lookups = new Map<string, Promise<number[]>>();
+  const partitionsOf = (name: string): Promise<number[]> => {
+    let lookup = lookups.get(name);
+    if (!lookup) {
+      lookup = call<{ topics: { name: string; partitions: { id: number }[] }[] }>((done) => client.getMetadata({ topic: name, timeout: TIMEOUT_MS }, done))
+        .then((metadata) => (metadata.topics.find((entry) => entry.name === name)?.partitions ?? []).map(({ id }) => id))
+        .finally(() => lookups.delete(name));
+      lookups.set(name, lookup);
+    }
+    return lookup;
   };
   return {
     connect: () => call<void>((done) => client.connect({ topic, timeout: TIMEOUT_MS }, (error) => done(error, undefined))),
