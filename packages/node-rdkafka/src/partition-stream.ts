@@ -169,7 +169,8 @@ export class PartitionStream<V> {
     const done = this.tracker.committed;
     if (done === undefined || (this.doneThrough !== undefined && done <= this.doneThrough)) return;
     this.doneThrough = done;
-    while (this.windowStart < this.window.length && this.window[this.windowStart]!.offset <= done) this.windowStart++;
+    // Done messages are let go at once (not at the next compaction): kept alive, they get promoted to the old generation.
+    while (this.windowStart < this.window.length && this.window[this.windowStart]!.offset <= done) this.window[this.windowStart++] = undefined as never;
     // Drop the done prefix once it is the larger half, so the window stays proportional to what is pending.
     if (this.windowStart > 1024 && this.windowStart * 2 > this.window.length) {
       this.window = this.window.slice(this.windowStart);

@@ -196,7 +196,9 @@ export class Fifo<E> {
   shift(): E | undefined {
     const entry = this.items[this.head];
     if (entry === undefined) return undefined;
-    this.head++;
+    // Let go of it now, not at the next compaction: an entry holds its record's request text, and what stays reachable
+    // past a scavenge or two gets promoted to the old generation, which costs the whole process.
+    this.items[this.head++] = undefined as E;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
