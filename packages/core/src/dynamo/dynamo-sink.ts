@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from './commonjs-packages.cjs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConfigError, RecordError, SinkError } from '../errors.js';
@@ -267,7 +268,7 @@ function directOver(client: DynamoClientLike, maxInFlight: number): Transport {
  */
 function createClient(options: DynamoSinkOptions<any>, maxInFlight: number): DynamoDBClient {
   const agentOptions = { keepAlive: true, maxSockets: Math.max(50, maxInFlight) };
-  return new DynamoDBClient({
+  return new dynamodb.DynamoDBClient({
     maxAttempts: 1,
     cacheMiddleware: true,
     requestHandler: { httpAgent: new HttpAgent(agentOptions), httpsAgent: new HttpsAgent(agentOptions) },

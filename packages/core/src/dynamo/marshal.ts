@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { NumberValueImpl } from '@aws-sdk/util-dynamodb';
+import { utilDynamodb } from './commonjs-packages.cjs';
 import { Buffer } from 'node:buffer';
 import { RecordError } from '../errors.js';
 import { describeNumberRejection, joinFieldPath, numberSize, utf8ByteLength } from './item-size.js';
@@ -106,7 +106,7 @@ export function marshalValue(value: unknown, path: string): AttributeValue {
  */
 export function isExactNumber(value: unknown): value is { readonly value: string } {
   if (typeof value !== 'object' || value === null) return false;
-  if (value instanceof NumberValueImpl) return true;
+  if (value instanceof utilDynamodb.NumberValueImpl) return true;
   const candidate = value as { isLosslessNumber?: unknown; value?: unknown };
   return typeof candidate.value === 'string' && (candidate.isLosslessNumber === true || value.constructor?.name === 'NumberValue');
 }

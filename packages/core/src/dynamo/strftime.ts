@@ -17,7 +17,7 @@
  * %s is the true Unix time of the instant. (Python's %s is glibc's mktime() of the wall-clock fields in the host's TZ,
  * so it differs between hosts; ours equals Python's for UTC datetimes on a UTC host.)
  */
-import strftimePackage from 'strftime';
+import { strftime as strftimePackage } from './commonjs-packages.cjs';
 import type { Instant } from './timestamp.js';
 
 /** A strftime pattern compiled once for one time zone. */

@@ -1,28 +1,24 @@
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteItemCommand,
-  DescribeTableCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  UpdateTimeToLiveCommand,
-  type BatchWriteItemCommandInput,
-  type BatchWriteItemCommandOutput,
-  type CreateTableCommandInput,
-  type CreateTableCommandOutput,
-  type DeleteItemCommandInput,
-  type DeleteItemCommandOutput,
-  type DescribeTableCommandInput,
-  type DescribeTableCommandOutput,
-  type PutItemCommandInput,
-  type PutItemCommandOutput,
-  type UpdateItemCommandInput,
-  type UpdateItemCommandOutput,
-  type UpdateTimeToLiveCommandInput,
-  type UpdateTimeToLiveCommandOutput,
+import type {
+  BatchWriteItemCommandInput,
+  BatchWriteItemCommandOutput,
+  CreateTableCommandInput,
+  CreateTableCommandOutput,
+  DeleteItemCommandInput,
+  DeleteItemCommandOutput,
+  DescribeTableCommandInput,
+  DescribeTableCommandOutput,
+  PutItemCommandInput,
+  PutItemCommandOutput,
+  UpdateItemCommandInput,
+  UpdateItemCommandOutput,
+  UpdateTimeToLiveCommandInput,
+  UpdateTimeToLiveCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from './commonjs-packages.cjs';
 import { decodeInput } from './json-protocol.js';
 import type { DynamoClientLike } from './options.js';
+
+const { BatchWriteItemCommand, CreateTableCommand, DeleteItemCommand, DescribeTableCommand, PutItemCommand, UpdateItemCommand, UpdateTimeToLiveCommand } = dynamodb;
 
 /** The DynamoDB operations the sink uses, with their inputs and outputs. */
 export interface Operations {
@@ -53,7 +49,7 @@ export interface Transport {
 }
 
 /** The SDK's command class of each operation (it also carries the operation's endpoint parameters). */
-export const COMMANDS = {
+export const COMMANDS: Readonly<Record<OperationName, new (input: never) => object>> = {
   BatchWriteItem: BatchWriteItemCommand,
   PutItem: PutItemCommand,
   DeleteItem: DeleteItemCommand,
@@ -61,7 +57,7 @@ export const COMMANDS = {
   DescribeTable: DescribeTableCommand,
   CreateTable: CreateTableCommand,
   UpdateTimeToLive: UpdateTimeToLiveCommand,
-} as const;
+};
 
 /** Sends through a `DynamoDBClient` (or anything with its `send(command)`): its middleware, retries and logging stay in the path. */
 export function sdkTransport(client: DynamoClientLike): Transport {

@@ -10,7 +10,7 @@ import { CLOCK_SKEW_ERRORS, Crc32MismatchError, serviceError, type ResponseMetad
 import { exchange, type RawResponse } from './exchange.js';
 import { decodeOutput, encodeInput } from '../json-protocol.js';
 import { SigV4Signer } from './sigv4.js';
-import { Agent } from './undici-agent.js';
+import { undiciAgent as Agent } from '../commonjs-packages.cjs';
 
 export interface DirectTransportOptions {
   /**

@@ -1,4 +1,4 @@
-import { getEndpointFromInstructions } from '@smithy/core/endpoints';
+import { smithyEndpoints } from '../commonjs-packages.cjs';
 import { COMMANDS, type OperationName } from '../transport.js';
 import type { Identity } from './credentials.js';
 
@@ -46,7 +46,7 @@ export interface Route {
 /** Resolves the route of `operation` with the SDK's endpoint rules. */
 export async function resolveRoute(config: DynamoClientConfig, operation: OperationName, input: object): Promise<Route> {
   // A copy, as the SDK's endpoint middleware passes one: resolving an endpoint from the environment writes to it.
-  const endpoint = (await getEndpointFromInstructions(input as any, COMMANDS[operation] as any, { ...config } as any, {
+  const endpoint = (await smithyEndpoints.getEndpointFromInstructions(input as any, COMMANDS[operation] as any, { ...config } as any, {
     logger: config.logger,
   } as any)) as EndpointV2;
   const scheme = endpoint.properties?.authSchemes?.[0];

@@ -1,5 +1,7 @@
-import * as dynamodb from '@aws-sdk/client-dynamodb';
-import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBServiceException as ServiceException } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from '../commonjs-packages.cjs';
+
+const { DynamoDBServiceException } = dynamodb;
 
 /*
  * Errors as the SDK shapes them, so that retry-policy.ts (and a user's `instanceof ConditionalCheckFailedException`)
@@ -15,7 +17,7 @@ export interface ResponseMetadata {
   clockSkewCorrected?: boolean;
 }
 
-type ExceptionClass = new (options: { $metadata: ResponseMetadata; message: string }) => DynamoDBServiceException;
+type ExceptionClass = new (options: { $metadata: ResponseMetadata; message: string }) => ServiceException;
 
 /** DynamoDB's modelled exceptions by name (ConditionalCheckFailedException, ...), the SDK's classes. */
 const EXCEPTIONS = new Map<string, ExceptionClass>();
