@@ -30,8 +30,9 @@ export interface RdkafkaSinkConsumerOptions<V = JsonObject | null> extends Kafka
   /** Records per `sink.write` call, at most. @default 500 */
   readonly recordsPerWrite?: number;
   /**
-   * Records read but not yet written or dead-lettered, across partitions, above which the adapter pauses every
-   * partition (it keeps polling, so rebalances and commits go on): this bounds memory. @default 10_000
+   * Records read but not yet written or dead-lettered, across partitions, at which the adapter stops reading until a
+   * write settles; if none settles within a second it pauses every partition and polls again, so rebalances and
+   * commits go on. This bounds memory. @default 10_000
    */
   readonly maxBufferedRecords?: number;
   /** Messages asked for per `consume(n)` call. @default 1_000 */

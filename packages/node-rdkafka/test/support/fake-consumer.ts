@@ -18,6 +18,8 @@ export class FakeRdkafkaConsumer implements RdkafkaConsumerLike {
   readonly paused = new Set<number>();
   /** Every call the adapter made that matters to the tests, in order: `pause 0`, `commit 0:5`, `unassign`... */
   readonly calls: string[] = [];
+  /** `consume` calls so far: the adapter's polls. */
+  consumeCalls = 0;
   private assigned: number[] = [];
   private readonly position = new Map<number, number>();
   private rebalance!: RebalanceCallback;
@@ -73,6 +75,7 @@ export class FakeRdkafkaConsumer implements RdkafkaConsumerLike {
   setDefaultConsumeTimeout(): void {}
 
   consume(count: number, callback: (error: LibrdKafkaError | null, messages: Message[]) => void): void {
+    this.consumeCalls++;
     const read: Message[] = [];
     for (const partition of this.assigned) {
       if (this.paused.has(partition)) continue;
